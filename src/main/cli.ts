@@ -1,0 +1,61 @@
+/**
+ * The command-line shell: `npm run imlab -- <command> [--json]`. Thin: it parses
+ * arguments, calls the core, prints. Errors print as a message (or as
+ * {"error":…} with --json) and exit with 2 for bad input, 1 otherwise.
+ */
+import { isImlabError } from '../shared/errors';
+import { BENCH_HELP, benchCommand } from './cli/commands/bench';
+import { envsCommand } from './cli/commands/envs';
+import { SIM_HELP, simCommand } from './cli/commands/sim';
+import { createOutput } from './cli/output';
+
+const HELP = `Imitation Lab command line
+
+usage: npm run imlab -- <command> [options] [--json]
+
+commands:
+  envs                       the environments with their observation/action sizes
+  ${SIM_HELP.split('\n').join('\n  ')}
+  ${BENCH_HELP.split('\n').join('\n  ')}
+
+--json prints machine-readable JSON on stdout (use npm run --silent to keep npm's banner out).`;
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const out = createOutput(json);
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'envs':
+        envsCommand(out);
+        return 0;
+      case 'sim':
+        await simCommand(rest, out);
+        return 0;
+      case 'bench':
+        await benchCommand(rest, out);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${HELP}\n`);
+        return 0;
+      default:
+        process.stderr.write(`Unknown command "${command}".\n\n${HELP}\n`);
+        return 2;
+    }
+  } catch (e) {
+    const userError = isImlabError(e) || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));
+    if (json) {
+      const error = isImlabError(e) ? e.toJSON() : { code: userError ? 'invalid_input' : 'internal', message: (e as Error).message };
+      process.stderr.write(`${JSON.stringify({ error })}\n`);
+    } else {
+      process.stderr.write(`error: ${(e as Error).message}\n`);
+      if (!userError && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    }
+    return userError ? 2 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
