@@ -6,6 +6,7 @@
 import { isImlabError } from '../shared/errors';
 import { BENCH_HELP, benchCommand } from './cli/commands/bench';
 import { envsCommand } from './cli/commands/envs';
+import { RUN_HELP, runCommand } from './cli/commands/run';
 import { SIM_HELP, simCommand } from './cli/commands/sim';
 import { createOutput } from './cli/output';
 
@@ -17,6 +18,7 @@ commands:
   envs                       the environments with their observation/action sizes
   ${SIM_HELP.split('\n').join('\n  ')}
   ${BENCH_HELP.split('\n').join('\n  ')}
+  ${RUN_HELP.split('\n').join('\n  ')}
 
 --json prints machine-readable JSON on stdout (use npm run --silent to keep npm's banner out).`;
 
@@ -35,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       case 'bench':
         await benchCommand(rest, out);
         return 0;
+      case 'run':
+        return await runCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':

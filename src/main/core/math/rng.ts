@@ -43,9 +43,14 @@ export class Rng {
 
   static fromState(state: RngState): Rng {
     const r = new Rng(0);
-    [r.s0, r.s1, r.s2, r.s3] = state.s;
-    r.spare = state.spareNormal;
+    r.setState(state);
     return r;
+  }
+
+  /** Continues from a saved state, in place (holders of this Rng see the restored stream). */
+  setState(state: RngState): void {
+    [this.s0, this.s1, this.s2, this.s3] = state.s;
+    this.spare = state.spareNormal;
   }
 
   getState(): RngState {

@@ -7,11 +7,25 @@
  */
 import { ImlabError } from '../../../shared/errors';
 import type { EnvSpec } from '../../../shared/envCatalog';
-import { Rng } from '../math/rng';
+import { Rng, type RngState } from '../math/rng';
 import { checkAction } from './actionCheck';
 import { DataViews } from './dataViews';
 import type { MjData } from './mujoco';
 import type { SimModel } from './simModel';
+
+/** Everything needed to continue an env exactly where it was (for checkpoints). */
+export interface EnvState {
+  qpos: number[];
+  qvel: number[];
+  /** The solver's warm start: part of MuJoCo's integration state. */
+  warmstart: number[];
+  ctrl: number[];
+  time: number;
+  /** The current observation; for some tasks it cannot be recomputed from qpos/qvel. */
+  obs: number[];
+  elapsedSteps: number;
+  rng: RngState;
+}
 
 export interface StepResult {
   reward: number;
@@ -123,6 +137,38 @@ export class MujocoEnv {
     this.views.ensureFresh();
     this.sim.task.observe(this.views, out, 0);
     return out;
+  }
+
+  getState(): EnvState {
+    const v = this.views;
+    v.ensureFresh();
+    return {
+      qpos: Array.from(v.qpos),
+      qvel: Array.from(v.qvel),
+      warmstart: Array.from(v.qaccWarmstart),
+      ctrl: Array.from(v.ctrl),
+      time: this.data.time,
+      obs: Array.from(this.obs),
+      elapsedSteps: this.elapsedSteps,
+      rng: this.rng.getState(),
+    };
+  }
+
+  /** Restores a getState() snapshot: the next step is bit-identical to the original's. */
+  setState(s: EnvState): void {
+    this.checkState(s.qpos, s.qvel);
+    this.sim.mj.mj_resetData(this.sim.model, this.data);
+    const v = this.views;
+    v.ensureFresh();
+    v.qpos.set(s.qpos);
+    v.qvel.set(s.qvel);
+    v.qaccWarmstart.set(s.warmstart);
+    v.ctrl.set(s.ctrl);
+    this.data.time = s.time;
+    this.sim.mj.mj_forward(this.sim.model, this.data);
+    this.obs.set(s.obs);
+    this.elapsedSteps = s.elapsedSteps;
+    this.rng = Rng.fromState(s.rng);
   }
 
   /** Reward terms by name, from the last step. */

@@ -10,8 +10,13 @@
 import type { EnvSpec } from '../../../shared/envCatalog';
 import { ImlabError } from '../../../shared/errors';
 import { checkFinite } from './actionCheck';
-import { MujocoEnv } from './mujocoEnv';
+import { MujocoEnv, type EnvState } from './mujocoEnv';
 import { SimModel } from './simModel';
+
+export interface VecEnvState {
+  envs: EnvState[];
+  runningReturn: number[];
+}
 
 export class VecEnv {
   readonly spec: EnvSpec;
@@ -98,6 +103,16 @@ export class VecEnv {
         env.reset();
       }
     }
+  }
+
+  getState(): VecEnvState {
+    return { envs: this.envs.map((e) => e.getState()), runningReturn: Array.from(this.runningReturn) };
+  }
+
+  setState(s: VecEnvState): void {
+    if (s.envs.length !== this.numEnvs) throw new Error(`checkpoint has ${s.envs.length} envs, this run has ${this.numEnvs}`);
+    s.envs.forEach((e, i) => this.envs[i].setState(e));
+    this.runningReturn.set(s.runningReturn);
   }
 
   dispose(): void {

@@ -1,0 +1,168 @@
+/**
+ * One TRPO policy step (Schulman et al. 2015, as in OpenAI baselines):
+ * surrogate gradient g, natural direction s ≈ F⁻¹g by conjugate gradient,
+ * step scaled to the KL radius, then a backtracking line search that accepts
+ * the first step that improves the surrogate with KL ≤ 1.5·max_kl.
+ *
+ * F·v uses the Gauss–Newton form for a Gaussian policy, Jᵀ M J v: J v by the
+ * MLP's forward-mode pass, Jᵀ(·) by its reverse pass, M = 1/σ² for the mean and
+ * 2 for each log-std (shared by all samples). No nested tf.grad.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { conjugateGradient, dot } from './conjugateGradient';
+import { assertAllFinite, assertFinite } from './divergence';
+import { entropy, logProb, meanKl } from './gaussian';
+import { disposeActivations, type MlpActivations, type MlpTf } from './mlpTf';
+import type { GaussianPolicy } from './policy';
+
+export interface TrpoSettings {
+  maxKl: number;
+  cgIterations: number;
+  cgDamping: number;
+  lineSearchSteps: number;
+  entropyCoef: number;
+  /** Fisher-vector products on every k-th sample (1 = all). */
+  fvpSubsample: number;
+}
+
+export interface TrpoStats {
+  kl: number;
+  entropy: number;
+  surrogateImprove: number;
+  expectedImprove: number;
+  lineSearchSteps: number;
+  accepted: boolean;
+}
+
+export interface PolicyBatch {
+  /** rows × obsDim, normalised with the policy's normaliser. */
+  normObs: Float32Array;
+  /** rows × actDim sampled actions. */
+  actions: Float64Array;
+  advantages: Float64Array;
+  rows: number;
+}
+
+export function trpoStep(policy: GaussianPolicy, net: MlpTf, batch: PolicyBatch, s: TrpoSettings): TrpoStats {
+  const { rows, normObs, actions, advantages } = batch;
+  const d = policy.shape.actDim;
+  const nMlp = policy.layout.numParams;
+  const nFlat = policy.numFlat;
+  const obsDim = policy.shape.obsDim;
+
+  net.bind(policy.params);
+  const x = tf.tensor2d(normObs, [rows, obsDim]);
+  const acts = net.forward(x);
+  let fvpActs: MlpActivations | undefined;
+  try {
+    const meanOld = acts.output.dataSync() as Float32Array;
+    const logStdOld = Float64Array.from(policy.logStd);
+    const invVar = Float64Array.from(logStdOld, (l) => Math.exp(-2 * l));
+    const logpOld = logProb(actions, meanOld, logStdOld, rows);
+
+    // Surrogate gradient at the current policy, where every ratio is 1.
+    const dMean = new Float32Array(rows * d);
+    const g = new Float64Array(nFlat);
+    let advMean = 0;
+    for (let i = 0; i < rows; i++) {
+      const a = advantages[i];
+      advMean += a;
+      for (let j = 0; j < d; j++) {
+        const diff = actions[i * d + j] - meanOld[i * d + j];
+        dMean[i * d + j] = (a * diff * invVar[j]) / rows;
+        g[nMlp + j] += (a * (diff * diff * invVar[j] - 1)) / rows;
+      }
+    }
+    for (let j = 0; j < d; j++) g[nMlp + j] += s.entropyCoef;
+    const surrogateBefore = advMean / rows + s.entropyCoef * entropy(logStdOld);
+    const gMlp = new Float32Array(nMlp);
+    const dMeanT = tf.tensor2d(dMean, [rows, d]);
+    net.backward(acts, dMeanT, gMlp);
+    dMeanT.dispose();
+    for (let i = 0; i < nMlp; i++) g[i] = gMlp[i];
+    assertAllFinite('policy gradient', g);
+
+    const k = Math.max(1, Math.floor(s.fvpSubsample));
+    let fvpRows = rows;
+    fvpActs = acts;
+    if (k > 1) {
+      fvpRows = Math.ceil(rows / k);
+      const sub = new Float32Array(fvpRows * obsDim);
+      for (let r = 0; r < fvpRows; r++) sub.set(normObs.subarray(r * k * obsDim, (r * k + 1) * obsDim), r * obsDim);
+      fvpActs = net.forward(tf.tensor2d(sub, [fvpRows, obsDim]), true);
+    }
+    const fvp = fisherVectorProduct(net, fvpActs, fvpRows, invVar, nMlp, s.cgDamping);
+
+    const step = conjugateGradient(fvp, g, s.cgIterations).x;
+    const shs = 0.5 * dot(step, fvp(step));
+    const stats: TrpoStats = { kl: 0, entropy: entropy(logStdOld), surrogateImprove: 0, expectedImprove: 0, lineSearchSteps: 0, accepted: false };
+    if (!(shs > 0) || !Number.isFinite(shs)) return stats;
+    const lm = Math.sqrt(shs / s.maxKl);
+    const fullStep = step.map((v) => v / lm);
+    stats.expectedImprove = assertFinite('TRPO expected improvement', dot(g, fullStep));
+
+    const theta0 = policy.getFlat();
+    const theta = new Float64Array(nFlat);
+    const logpNew = new Float64Array(rows);
+    let fraction = 1;
+    for (let ls = 0; ls < s.lineSearchSteps; ls++) {
+      for (let i = 0; i < nFlat; i++) theta[i] = theta0[i] + fraction * fullStep[i];
+      policy.setFlat(theta);
+      net.bind(policy.params);
+      const yNew = net.predict(x);
+      const meanNew = yNew.dataSync() as Float32Array;
+      yNew.dispose();
+      logProb(actions, meanNew, policy.logStd, rows, logpNew);
+      let surr = 0;
+      for (let i = 0; i < rows; i++) surr += Math.exp(logpNew[i] - logpOld[i]) * advantages[i];
+      surr = surr / rows + s.entropyCoef * entropy(policy.logStd);
+      const kl = meanKl(meanOld, logStdOld, meanNew, policy.logStd, rows);
+      const improve = surr - surrogateBefore;
+      stats.lineSearchSteps = ls + 1;
+      if (Number.isFinite(surr) && Number.isFinite(kl) && kl <= 1.5 * s.maxKl && improve >= 0) {
+        stats.kl = kl;
+        stats.surrogateImprove = improve;
+        stats.entropy = entropy(policy.logStd);
+        stats.accepted = true;
+        return stats;
+      }
+      fraction *= 0.5;
+    }
+    policy.setFlat(theta0);
+    net.bind(policy.params);
+    return stats;
+  } finally {
+    if (fvpActs && fvpActs !== acts) disposeActivations(fvpActs);
+    disposeActivations(acts);
+    x.dispose();
+  }
+}
+
+/**
+ * v ↦ (F + damping·I) v for the Gaussian policy whose mean MLP produced `acts`
+ * (rows samples), with log-std entries after the nMlp MLP parameters.
+ */
+export function fisherVectorProduct(
+  net: MlpTf,
+  acts: MlpActivations,
+  rows: number,
+  invVar: Float64Array,
+  nMlp: number,
+  damping: number,
+): (v: Float64Array) => Float64Array {
+  const d = invVar.length;
+  const tangent = new Float32Array(nMlp);
+  const fMlp = new Float32Array(nMlp);
+  const scale = Float32Array.from(invVar, (iv) => iv / rows);
+  return (v) => {
+    for (let i = 0; i < nMlp; i++) tangent[i] = v[i];
+    const jv = net.jvp(acts, tangent);
+    const u = tf.tidy(() => tf.mul(jv, tf.tensor1d(scale))) as tf.Tensor2D;
+    net.backward(acts, u, fMlp);
+    tf.dispose([jv, u]);
+    const out = new Float64Array(nMlp + d);
+    for (let i = 0; i < nMlp; i++) out[i] = fMlp[i] + damping * v[i];
+    for (let j = 0; j < d; j++) out[nMlp + j] = (2 + damping) * v[nMlp + j];
+    return out;
+  };
+}

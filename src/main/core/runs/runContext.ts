@@ -1,0 +1,27 @@
+import type { ProgressSink } from '../../../shared/progress';
+import type { RunStorage } from './storage';
+
+/** What a run executes with: where to report, where to store, how to stop. */
+export interface RunContext {
+  sink: ProgressSink;
+  storage: RunStorage;
+  /** The tfjs backend in use (recorded with the run). */
+  backend: string;
+  /** Aborting asks the run to checkpoint and stop after the current iteration. */
+  signal?: AbortSignal;
+  /** Continue from the storage's latest checkpoint when there is one. */
+  resume: boolean;
+}
+
+/** Thrown when a run stopped on request after checkpointing; it can be resumed. */
+export class RunInterrupted extends Error {
+  constructor(readonly iteration: number) {
+    super(`run stopped on request after iteration ${iteration}; resume continues from its checkpoint`);
+    this.name = 'RunInterrupted';
+  }
+}
+
+/** Names of metrics that measure time, not learning: they differ between identical runs. */
+export function isTimingMetric(name: string): boolean {
+  return name === 'envStepsPerSec' || name === 'wallSeconds' || name.startsWith('time_');
+}

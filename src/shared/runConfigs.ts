@@ -1,0 +1,172 @@
+/**
+ * One config schema per run kind. Defaults follow ALGORITHMS.md (OpenAI
+ * baselines' GAIL/TRPO settings, CleanRL/SB3 for PPO); every number a paper or
+ * baselines sets is a field with a sentence saying what it does, so the UI
+ * form, the CLI help and the docs come from here.
+ */
+import { z } from 'zod';
+import { ENV_IDS } from './envCatalog';
+
+/** Only the type error is reworded; range errors keep zod's "expected … to be ≥ …" text. */
+const typeError = (message: string) => (issue: { code: string }) => (issue.code === 'invalid_type' ? message : undefined);
+const int = (min: number, max: number) => z.int({ error: typeError('expected an integer') }).min(min).max(max);
+const num = () => z.number({ error: typeError('expected a number') });
+
+const env = z.enum(ENV_IDS, { error: `expected one of ${ENV_IDS.join(', ')}` }).describe('Environment (Gymnasium v5 task).');
+const seed = int(0, 2 ** 31 - 1).default(0).describe('Seed for every random choice of the run: same config + seed → same numbers.');
+const hiddenSizes = z
+  .array(int(1, 1024))
+  .min(1)
+  .max(4)
+  .default([100, 100])
+  .describe('Hidden layer widths of the tanh MLPs (the seed: 2 × 100).');
+const name = z.string().max(200).optional().describe('A label for the run (defaults to one made from its settings).');
+
+export const trpoSettingsSchema = z
+  .object({
+    batchSteps: int(64, 1_000_000).default(1024).describe('Env steps per TRPO iteration (baselines 1024; the GAIL paper used ≥ 50,000).'),
+    maxKl: num().positive().max(1).default(0.01).describe('KL radius of each policy step.'),
+    cgIterations: int(1, 100).default(10).describe('Conjugate-gradient iterations for the natural gradient.'),
+    cgDamping: num().min(0).max(10).default(0.1).describe('Damping added to the Fisher matrix.'),
+    lineSearchSteps: int(1, 50).default(10).describe('Backtracking halvings before a step is rejected.'),
+    gamma: num().gt(0).max(1).default(0.995).describe('Discount factor.'),
+    lambda: num().min(0).max(1).default(0.97).describe('GAE λ.'),
+    entropyCoef: num().min(0).max(1).default(0).describe('Entropy bonus in the surrogate.'),
+    vfLearningRate: num().positive().max(1).default(1e-3).describe('Adam learning rate of the value function.'),
+    vfEpochs: int(0, 100).default(5).describe('Value-function epochs per iteration.'),
+    vfMinibatch: int(1, 65536).default(128).describe('Value-function minibatch size.'),
+    fvpSubsample: int(1, 100)
+      .default(1)
+      .describe('Compute Fisher-vector products on every k-th sample (1 = all; baselines\' TRPO uses 5).'),
+  })
+  .prefault({});
+
+export const ppoSettingsSchema = z
+  .object({
+    stepsPerUpdate: int(64, 1_000_000).default(2048).describe('Env steps collected per PPO update.'),
+    epochs: int(1, 100).default(10).describe('Passes over each batch.'),
+    minibatch: int(1, 65536).default(64).describe('Minibatch size.'),
+    learningRate: num().positive().max(1).default(3e-4).describe('Adam learning rate (policy and value share one optimiser).'),
+    annealLr: z.boolean().default(false).describe('Decay the learning rate linearly to 0 over the run.'),
+    clip: num().positive().max(1).default(0.2).describe('Ratio clipping range ε.'),
+    gamma: num().gt(0).max(1).default(0.99).describe('Discount factor.'),
+    lambda: num().min(0).max(1).default(0.95).describe('GAE λ.'),
+    entropyCoef: num().min(0).max(1).default(0).describe('Entropy bonus coefficient.'),
+    vfCoef: num().min(0).max(10).default(0.5).describe('Weight of the value loss.'),
+    maxGradNorm: num().positive().max(1000).default(0.5).describe('Global gradient-norm clip.'),
+    normalizeAdvantages: z.boolean().default(true).describe('Standardise advantages per minibatch.'),
+  })
+  .prefault({});
+
+/** Settings every training run shares. */
+const training = {
+  env,
+  seed,
+  name,
+  hiddenSizes,
+  numEnvs: int(1, 64).default(1).describe('Environments stepped together (baselines: 1).'),
+  totalSteps: int(1, 1_000_000_000).describe('Env-step budget of the run.'),
+  clipActions: z.boolean().default(true).describe('Clip sampled actions to the action box before the env step.'),
+  checkpointEvery: int(0, 1_000_000).default(10).describe('Checkpoint every N iterations (0 = only at the end).'),
+  evalEvery: int(0, 1_000_000).default(10).describe('Evaluate the deterministic policy every N iterations (0 = never).'),
+  evalEpisodes: int(1, 1000).default(5).describe('Episodes per periodic evaluation.'),
+  finalEvalEpisodes: int(1, 10_000).default(50).describe('Episodes of the final deterministic evaluation.'),
+};
+
+export const expertConfigSchema = z.object({
+  kind: z.literal('expert'),
+  algorithm: z.enum(['trpo', 'ppo']).default('trpo').describe('RL algorithm on the true reward.'),
+  ...training,
+  trpo: trpoSettingsSchema,
+  ppo: ppoSettingsSchema,
+});
+
+const imitation = {
+  dataset: z.string().min(1).describe('Expert dataset: a sample run\'s output folder or a dataset file.'),
+  trajectories: int(1, 100_000).describe('Use the first k trajectories of the dataset.'),
+  expertSubsample: int(1, 1000)
+    .default(20)
+    .describe('Keep every n-th state-action pair of each trajectory, from a random offset (the GAIL paper: 20).'),
+};
+
+export const bcConfigSchema = z.object({
+  kind: z.literal('bc'),
+  env,
+  seed,
+  name,
+  hiddenSizes,
+  ...imitation,
+  expertSubsample: imitation.expertSubsample.default(1),
+  iterations: int(1, 10_000_000).default(10_000).describe('Adam steps.'),
+  batchSize: int(1, 65536).default(128).describe('Minibatch size.'),
+  learningRate: num().positive().max(1).default(1e-3).describe('Adam learning rate.'),
+  loss: z.enum(['mse', 'nll']).default('mse').describe('Squared error of the mean, or Gaussian negative log-likelihood (also fits the log-std).'),
+  validationFraction: num().min(0).lt(1).default(0.3).describe('Share of pairs held out; the best validation snapshot is kept.'),
+  validateEvery: int(1, 1_000_000).default(100).describe('Validate every N steps.'),
+  evalEvery: int(0, 10_000_000).default(2000).describe('Evaluate in the env every N steps (0 = never).'),
+  evalEpisodes: int(1, 1000).default(5).describe('Episodes per periodic evaluation.'),
+  finalEvalEpisodes: int(1, 10_000).default(50).describe('Episodes of the final deterministic evaluation.'),
+  checkpointEvery: int(0, 10_000_000).default(2000).describe('Checkpoint every N steps (0 = only at the end).'),
+});
+
+export const discriminatorSettingsSchema = z
+  .object({
+    hiddenSizes,
+    learningRate: num().positive().max(1).default(3e-4).describe('Adam learning rate (baselines 3e-4; the paper 0.01).'),
+    entropyCoef: num().min(0).max(1).default(1e-3).describe('Bernoulli-entropy bonus on D\'s outputs.'),
+  })
+  .prefault({});
+
+export const gailConfigSchema = z.object({
+  kind: z.literal('gail'),
+  ...training,
+  ...imitation,
+  generator: z.enum(['trpo', 'ppo']).default('trpo').describe('Policy optimiser on the discriminator reward.'),
+  trpo: trpoSettingsSchema,
+  ppo: ppoSettingsSchema,
+  gSteps: int(1, 100).default(3).describe('Generator steps per iteration.'),
+  dSteps: int(1, 100).default(1).describe('Discriminator minibatch steps per iteration.'),
+  discriminator: discriminatorSettingsSchema,
+  bcWarmStartIterations: int(0, 1_000_000).default(0).describe('Behavioral-cloning steps before GAIL (0 = none).'),
+});
+
+export const sampleConfigSchema = z.object({
+  kind: z.literal('sample'),
+  env,
+  seed,
+  name,
+  policy: z.string().min(1).describe('Expert policy: an expert run\'s output folder or a policy file.'),
+  episodes: int(1, 100_000).default(25).describe('Trajectories to record.'),
+  deterministic: z.boolean().default(false).describe('Act with the mean action (default: sample, as the GAIL paper did).'),
+});
+
+export const evalConfigSchema = z.object({
+  kind: z.literal('eval'),
+  env,
+  seed,
+  name,
+  policy: z.string().min(1).describe('Policy to evaluate: a run\'s output folder or a policy file.'),
+  episodes: int(1, 100_000).default(50).describe('Episodes per mode.'),
+  mode: z.enum(['deterministic', 'stochastic', 'both']).default('both').describe('Mean action, sampled action, or both.'),
+  saveTrajectories: z.boolean().default(true).describe('Keep the episodes as trajectories for replay.'),
+});
+
+export const runConfigSchema = z.discriminatedUnion('kind', [
+  expertConfigSchema,
+  sampleConfigSchema,
+  bcConfigSchema,
+  gailConfigSchema,
+  evalConfigSchema,
+]);
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+export type ExpertConfig = z.infer<typeof expertConfigSchema>;
+export type SampleConfig = z.infer<typeof sampleConfigSchema>;
+export type BcConfig = z.infer<typeof bcConfigSchema>;
+export type GailConfig = z.infer<typeof gailConfigSchema>;
+export type EvalConfig = z.infer<typeof evalConfigSchema>;
+export type TrpoSettingsConfig = z.infer<typeof trpoSettingsSchema>;
+export type PpoSettingsConfig = z.infer<typeof ppoSettingsSchema>;
+export type RunKind = RunConfig['kind'];
+export const RUN_KINDS = ['expert', 'sample', 'bc', 'gail', 'eval'] as const satisfies readonly RunKind[];
