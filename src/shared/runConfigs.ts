@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { ENV_IDS } from './envCatalog';
 
 /** Only the type error is reworded; range errors keep zod's "expected … to be ≥ …" text. */
-const typeError = (message: string) => (issue: { code: string }) => (issue.code === 'invalid_type' ? message : undefined);
+const typeError = (message: string) => (issue: { code: string; input?: unknown }) =>
+  issue.code !== 'invalid_type' ? undefined : issue.input === undefined ? `required (${message})` : message;
 const int = (min: number, max: number) => z.int({ error: typeError('expected an integer') }).min(min).max(max);
 const num = () => z.number({ error: typeError('expected a number') });
 
