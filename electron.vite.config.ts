@@ -5,7 +5,7 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), runProcess: resolve('src/main/core/runs/runProcess.ts') } },
     },
   },
   preload: {

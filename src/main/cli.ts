@@ -7,6 +7,8 @@ import { isImlabError } from '../shared/errors';
 import { BENCH_HELP, benchCommand } from './cli/commands/bench';
 import { envsCommand } from './cli/commands/envs';
 import { RUN_HELP, runCommand } from './cli/commands/run';
+import { datasetsCommand, listCommand, QUEUE_HELP, queueCommand, runControlCommand, showCommand, workCommand } from './cli/commands/queueCommands';
+import { SERVE_HELP, serveCommand } from './cli/commands/serve';
 import { SIM_HELP, simCommand } from './cli/commands/sim';
 import { createOutput } from './cli/output';
 
@@ -19,6 +21,8 @@ commands:
   ${SIM_HELP.split('\n').join('\n  ')}
   ${BENCH_HELP.split('\n').join('\n  ')}
   ${RUN_HELP.split('\n').join('\n  ')}
+  ${QUEUE_HELP.split('\n').join('\n  ')}
+  ${SERVE_HELP.split('\n').join('\n  ')}
 
 --json prints machine-readable JSON on stdout (use npm run --silent to keep npm's banner out).`;
 
@@ -39,6 +43,23 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'run':
         return await runCommand(rest, out);
+      case 'queue':
+        return await queueCommand(rest, out);
+      case 'work':
+        return await workCommand(rest, out);
+      case 'list':
+        return await listCommand(rest, out);
+      case 'show':
+        return await showCommand(rest, out);
+      case 'datasets':
+        return await datasetsCommand(rest, out);
+      case 'cancel':
+      case 'retry':
+      case 'resume':
+      case 'delete':
+        return await runControlCommand(command, rest, out);
+      case 'serve':
+        return await serveCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':

@@ -1,22 +1,21 @@
 /**
- * Electron shell: one window, and each API method bridged over ipcMain.handle.
- * All behaviour lives in core/service.ts; this file only adapts transports.
+ * Electron shell: one window; each API method bridged over ipcMain.handle
+ * (payloads validated by the service), each API event sent to the window.
+ * All behaviour lives in core/; this file only adapts transports.
  */
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain } from 'electron';
-import { API_METHODS, ipcChannel, type Api } from '../shared/api';
-import { createService } from './core/service';
+import { API_EVENTS, API_METHODS, ipcChannel } from '../shared/api';
+import { isImlabError } from '../shared/errors';
+import { ChildProcessExecutor } from './core/queue/executor';
+import { startCoordinator, type Coordinator } from './core/service';
 
-function registerApi(api: Api): void {
-  for (const method of API_METHODS) {
-    ipcMain.handle(ipcChannel(method), () => api[method]());
-  }
-}
+let coordinator: Coordinator | undefined;
 
-function createWindow(): void {
+function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
+    width: 1360,
+    height: 860,
     title: 'Imitation Lab',
     show: false,
     webPreferences: {
@@ -30,11 +29,28 @@ function createWindow(): void {
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   if (devUrl) void win.loadURL(devUrl);
   else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  return win;
 }
 
-void app.whenReady().then(() => {
-  registerApi(createService({ appVersion: app.getVersion() }));
-  createWindow();
+void app.whenReady().then(async () => {
+  coordinator = await startCoordinator({
+    appVersion: app.getVersion(),
+    home: process.env.IMLAB_HOME ?? app.getPath('userData'),
+    // Runs execute in Electron's own Node (no separate Node install needed).
+    executor: new ChildProcessExecutor(join(import.meta.dirname, 'runProcess.js'), [], { ...process.env, ELECTRON_RUN_AS_NODE: '1' }),
+  });
+  const c = coordinator;
+  for (const method of API_METHODS) {
+    ipcMain.handle(ipcChannel(method), async (_event, request: unknown) => {
+      try {
+        return { ok: true, value: await (c.api[method] as (r: unknown) => Promise<unknown>)(request) };
+      } catch (e) {
+        return { ok: false, error: isImlabError(e) ? e.toJSON() : { code: 'internal', message: (e as Error).message } };
+      }
+    });
+  }
+  const win = createWindow();
+  for (const event of API_EVENTS) c.subscribe(event, (payload) => win.webContents.send(ipcChannel(event), payload));
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
@@ -42,4 +58,12 @@ void app.whenReady().then(() => {
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', (e) => {
+  if (!coordinator) return;
+  e.preventDefault();
+  const c = coordinator;
+  coordinator = undefined;
+  void c.close().finally(() => app.quit());
 });

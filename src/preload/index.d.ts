@@ -1,8 +1,8 @@
-import type { Api } from '../shared/api';
+import type { Backend } from '../shared/api';
 
 declare global {
   interface Window {
     /** Present when the renderer runs inside the Electron app. */
-    imlab?: Api;
+    imlab?: Backend;
   }
 }

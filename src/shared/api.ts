@@ -1,9 +1,14 @@
 /**
  * The one API contract between the app's backend (src/main/core/service.ts)
- * and its front ends. Every shell (Electron IPC, HTTP, CLI) implements exactly
- * these methods; the renderer sees nothing else.
+ * and its front ends. Every method takes one request object, validated with
+ * the schema below at every shell boundary (IPC, HTTP, CLI), and returns a
+ * promise. Events flow back: run changes, new metric rows, queue state.
  */
+import { z } from 'zod';
 import type { EnvSpec } from './envCatalog';
+import type { DatasetRow, MetricSeries, RunDetail, RunRow } from './runs';
+import { RUN_STATUSES } from './runs';
+import type { ResultsTable } from './results';
 
 export type EnvSummary = Pick<
   EnvSpec,
@@ -16,18 +21,116 @@ export interface SystemInfo {
   node: string;
   platform: string;
   cpus: number;
+  dataFolder: string;
 }
 
-export interface Api {
-  listEnvs(): Promise<EnvSummary[]>;
-  systemInfo(): Promise<SystemInfo>;
+export interface QueueState {
+  paused: boolean;
+  concurrency: number;
+  autoResume: boolean;
+  running: number;
+  queued: number;
 }
 
-export type ApiMethod = keyof Api;
+export interface PresetInfo {
+  file: string;
+  kind: string;
+  name: string;
+}
 
-export const API_METHODS = ['listEnvs', 'systemInfo'] as const satisfies readonly ApiMethod[];
+const id = z.int({ error: 'expected an integer id' }).positive();
+const empty = z.object({}).strict();
 
-/** The Electron IPC channel of a method; the only place channel names are made. */
-export function ipcChannel(method: ApiMethod): string {
-  return `imlab:${method}`;
+export const apiRequestSchemas = {
+  listEnvs: empty,
+  systemInfo: empty,
+  listRuns: z
+    .object({
+      status: z.array(z.enum(RUN_STATUSES)).optional(),
+      sweepId: id.optional(),
+      limit: z.int().min(1).max(1000).default(100),
+      offset: z.int().min(0).default(0),
+    })
+    .strict(),
+  getRun: z.object({ id }).strict(),
+  queueRun: z.object({ config: z.unknown(), name: z.string().max(200).optional(), priority: z.int().min(-1000).max(1000).optional() }).strict(),
+  queueSweep: z.object({ spec: z.unknown() }).strict(),
+  cancelRun: z.object({ id }).strict(),
+  retryRun: z.object({ id }).strict(),
+  resumeRun: z.object({ id }).strict(),
+  deleteRun: z.object({ id }).strict(),
+  setRunPriority: z.object({ id, priority: z.int().min(-1000).max(1000) }).strict(),
+  getQueue: empty,
+  pauseQueue: empty,
+  resumeQueue: empty,
+  configureQueue: z.object({ concurrency: z.int().min(1).max(256).optional(), autoResume: z.boolean().optional() }).strict(),
+  listMetricNames: z.object({ runId: id }).strict(),
+  getMetrics: z
+    .object({
+      runId: id,
+      names: z.array(z.string().min(1).max(200)).min(1).max(50),
+      sinceStep: z.int().min(0).optional(),
+      maxPoints: z.int().min(3).max(100_000).optional(),
+      raw: z.boolean().optional(),
+    })
+    .strict(),
+  listDatasets: empty,
+  listSweeps: empty,
+  listPresets: empty,
+  resultsTable: z.object({ sweepId: id.optional() }).strict(),
+} as const;
+
+export type ApiMethod = keyof typeof apiRequestSchemas;
+export type ApiRequest<M extends ApiMethod> = z.input<(typeof apiRequestSchemas)[M]>;
+export type ApiParsedRequest<M extends ApiMethod> = z.output<(typeof apiRequestSchemas)[M]>;
+
+export interface ApiResponses {
+  listEnvs: EnvSummary[];
+  systemInfo: SystemInfo;
+  listRuns: { runs: RunRow[]; total: number };
+  getRun: RunDetail;
+  queueRun: { id: number };
+  queueSweep: { sweepId: number; runIds: number[] };
+  cancelRun: { ok: true };
+  retryRun: { id: number };
+  resumeRun: { ok: true };
+  deleteRun: { ok: true };
+  setRunPriority: { ok: true };
+  getQueue: QueueState;
+  pauseQueue: QueueState;
+  resumeQueue: QueueState;
+  configureQueue: QueueState;
+  listMetricNames: string[];
+  getMetrics: MetricSeries[];
+  listDatasets: DatasetRow[];
+  listSweeps: { id: number; name: string; createdAt: number; runs: number }[];
+  listPresets: PresetInfo[];
+  resultsTable: ResultsTable;
+}
+
+export type Api = { [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponses[M]> };
+
+export const API_METHODS = Object.keys(apiRequestSchemas) as ApiMethod[];
+
+export interface ApiEvents {
+  runChanged: RunRow;
+  metricsAppended: { runId: number; iteration: number; envSteps: number };
+  queueChanged: QueueState;
+}
+
+export type ApiEventName = keyof ApiEvents;
+export const API_EVENTS: readonly ApiEventName[] = ['runChanged', 'metricsAppended', 'queueChanged'];
+
+/** Subscribes to backend events; returns the unsubscribe function. */
+export type Subscribe = <E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void) => () => void;
+
+/** What the renderer gets from whichever shell it runs in. */
+export interface Backend {
+  api: Api;
+  subscribe: Subscribe;
+}
+
+/** The Electron IPC channel of a method or event; the only place channel names are made. */
+export function ipcChannel(name: ApiMethod | ApiEventName): string {
+  return `imlab:${name}`;
 }

@@ -1,33 +1,212 @@
 /**
- * The application behind the API contract. Shells (Electron, web, CLI) adapt
- * it to their transport; it never imports electron.
+ * The application behind the API contract: one coordinator per data folder
+ * owning the run database and the queue. Shells (Electron, web, CLI) adapt it
+ * to their transport and validate requests against the contract's schemas
+ * with parseRequest(); this file never imports electron.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { Api, EnvSummary, SystemInfo } from '../../shared/api';
+import { join } from 'node:path';
+import { apiRequestSchemas, type Api, type ApiMethod, type ApiParsedRequest, type Backend, type EnvSummary, type PresetInfo } from '../../shared/api';
 import { ENV_IDS, ENV_SPECS } from '../../shared/envCatalog';
+import { ImlabError } from '../../shared/errors';
+import { parseInput } from '../../shared/validate';
+import { resultsTable } from './data/results';
+import { EventHub } from './events';
+import { dataHome, type DataHome } from './home';
+import { CoordinatorLock } from './queue/coordinatorLock';
+import { ChildProcessExecutor, type RunExecutor } from './queue/executor';
+import { RunQueue } from './queue/runQueue';
+import { resourcesDir } from './resources';
 import { loadMujocoModule } from './sim/mujoco';
+import { randomPolicyReturn } from './sim/randomPolicy';
+import { Store } from './store/store';
 
-export interface ServiceOptions {
+export interface CoordinatorOptions {
   appVersion: string;
+  /** Data folder (default: IMLAB_HOME or the OS default). */
+  home?: string;
+  executor?: RunExecutor;
+  concurrency?: number;
+  stopGraceMs?: number;
+  /** Launch queued runs (false: a coordinator that only answers and edits, e.g. for one CLI command). */
+  runQueue?: boolean;
+  /** Open the database read-only, without taking the data folder (another process coordinates). */
+  readOnly?: boolean;
 }
 
-export function createService(options: ServiceOptions): Api {
-  return {
+export interface Coordinator extends Backend {
+  readonly home: DataHome;
+  readonly store: Store;
+  readonly queue: RunQueue;
+  readonly lock: CoordinatorLock;
+  /** Stops the queue (running runs checkpoint and become interrupted) and releases the data folder. */
+  close(): Promise<void>;
+}
+
+/** Validates an API request at a shell boundary; errors name the field. */
+export function parseRequest<M extends ApiMethod>(method: M, request: unknown): ApiParsedRequest<M> {
+  if (!(method in apiRequestSchemas)) throw new ImlabError('not_found', `Unknown API method "${String(method)}".`, 'method');
+  return parseInput(apiRequestSchemas[method], request ?? {}, method) as ApiParsedRequest<M>;
+}
+
+export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinator> {
+  const home = dataHome(o.home);
+  const lock = new CoordinatorLock(home.lockPath);
+  if (!o.readOnly) lock.acquire();
+  let store: Store;
+  try {
+    store = new Store(home.dbPath, { readonly: o.readOnly });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  const hub = new EventHub();
+  const queue = new RunQueue(
+    store,
+    home,
+    o.executor ?? new ChildProcessExecutor(),
+    {
+      runChanged: (run) => hub.emit('runChanged', run),
+      metricsAppended: (m) => hub.emit('metricsAppended', m),
+      queueChanged: (s) => hub.emit('queueChanged', s),
+    },
+    { concurrency: o.concurrency ?? availableParallelism(), stopGraceMs: o.stopGraceMs },
+  );
+  if (!o.readOnly) await queue.start({ schedule: o.runQueue ?? true });
+
+  const randomReturns = new Map<string, Promise<{ mean: number; std: number; episodes: number }>>();
+  const randomReturn = (env: string) => {
+    const cached = store.getSetting<{ mean: number; std: number; episodes: number } | null>(`random.${env}`, null);
+    if (cached) return Promise.resolve(cached);
+    let p = randomReturns.get(env);
+    if (!p) {
+      p = randomPolicyReturn(env).then((r) => (store.setSetting(`random.${env}`, r), r));
+      randomReturns.set(env, p);
+    }
+    return p;
+  };
+
+  const api: Api = {
     async listEnvs(): Promise<EnvSummary[]> {
       return ENV_IDS.map((id) => {
         const { obsDim, actDim, actLow, actHigh, frameSkip, dt, maxEpisodeSteps, description, rewardTerms } = ENV_SPECS[id];
         return { id, obsDim, actDim, actLow, actHigh, frameSkip, dt, maxEpisodeSteps, description, rewardTerms };
       });
     },
-    async systemInfo(): Promise<SystemInfo> {
+    async systemInfo() {
       const mj = await loadMujocoModule();
       return {
-        appVersion: options.appVersion,
+        appVersion: o.appVersion,
         mujocoVersion: mj.mj_versionString(),
         node: process.versions.node,
         platform: `${process.platform}-${process.arch}`,
         cpus: availableParallelism(),
+        dataFolder: home.root,
       };
     },
+    async listRuns(r) {
+      const q = parseRequest('listRuns', r);
+      return { runs: store.listRuns(q), total: store.countRuns(q) };
+    },
+    async getRun(r) {
+      const { id } = parseRequest('getRun', r);
+      const run = store.getRunDetail(id);
+      if (!run) throw new ImlabError('not_found', `No run with id ${id}.`, 'id');
+      return run;
+    },
+    async queueRun(r) {
+      const q = parseRequest('queueRun', r);
+      return { id: queue.enqueueConfig(q.config, { name: q.name, priority: q.priority }) };
+    },
+    async queueSweep(r) {
+      return queue.enqueueSweep(parseRequest('queueSweep', r).spec);
+    },
+    async cancelRun(r) {
+      queue.cancel(parseRequest('cancelRun', r).id);
+      return { ok: true };
+    },
+    async retryRun(r) {
+      return { id: queue.retry(parseRequest('retryRun', r).id) };
+    },
+    async resumeRun(r) {
+      queue.resume(parseRequest('resumeRun', r).id);
+      return { ok: true };
+    },
+    async deleteRun(r) {
+      await queue.remove(parseRequest('deleteRun', r).id);
+      return { ok: true };
+    },
+    async setRunPriority(r) {
+      const q = parseRequest('setRunPriority', r);
+      queue.setPriority(q.id, q.priority);
+      return { ok: true };
+    },
+    async getQueue() {
+      return queue.state;
+    },
+    async pauseQueue() {
+      queue.pause();
+      return queue.state;
+    },
+    async resumeQueue() {
+      queue.unpause();
+      return queue.state;
+    },
+    async configureQueue(r) {
+      queue.configure(parseRequest('configureQueue', r));
+      return queue.state;
+    },
+    async listMetricNames(r) {
+      const { runId } = parseRequest('listMetricNames', r);
+      requireRun(store, runId);
+      return store.metricNames(runId);
+    },
+    async getMetrics(r) {
+      const q = parseRequest('getMetrics', r);
+      requireRun(store, q.runId);
+      return store.getMetrics(q.runId, q.names, q);
+    },
+    async listDatasets() {
+      return store.listDatasets();
+    },
+    async listSweeps() {
+      return store.listSweeps();
+    },
+    async listPresets() {
+      return listPresets();
+    },
+    async resultsTable(r) {
+      return resultsTable(store, randomReturn, parseRequest('resultsTable', r).sweepId);
+    },
   };
+
+  return {
+    api,
+    subscribe: hub.subscribe,
+    home,
+    store,
+    queue,
+    lock,
+    async close() {
+      if (!o.readOnly) await queue.shutdown();
+      store.close();
+      lock.release();
+    },
+  };
+}
+
+function requireRun(store: Store, id: number): void {
+  if (!store.getRun(id)) throw new ImlabError('not_found', `No run with id ${id}.`, 'runId');
+}
+
+export function listPresets(): PresetInfo[] {
+  const dir = join(resourcesDir(), 'presets');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { kind?: string; name?: string };
+      return { file, kind: p.kind ?? 'sweep', name: p.name ?? file };
+    });
 }

@@ -1,5 +1,5 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { connectApi } from './apiClient';
+import { connectBackend } from './apiClient';
 
-mount(App, { target: document.getElementById('app')!, props: { api: connectApi() } });
+mount(App, { target: document.getElementById('app')!, props: { backend: connectBackend() } });

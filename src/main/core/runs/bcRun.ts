@@ -10,7 +10,7 @@ import type { RngState } from '../math/rng';
 import { SimModel } from '../sim/simModel';
 import { RunInterrupted, type RunContext } from './runContext';
 import { evalSeed, seedStreams } from './seeds';
-import { FILES, loadDataset } from './storage';
+import { FILES } from './storage';
 
 interface BcCheckpoint {
   format: 'imlab-checkpoint/1';
@@ -21,7 +21,7 @@ interface BcCheckpoint {
 
 export async function runBc(c: BcConfig, ctx: RunContext): Promise<RunSummary> {
   const start = performance.now();
-  const dataset = loadDataset(c.dataset);
+  const dataset = ctx.loadDataset(c.dataset, 'dataset');
   checkDatasetFitsEnv(dataset, c.env);
   const sim = await SimModel.load(c.env);
   const streams = seedStreams(c.seed);

@@ -14,7 +14,6 @@ import { Rng, type RngState } from '../math/rng';
 import { runOnPolicy } from './onPolicyRun';
 import type { RunContext } from './runContext';
 import { seedStreams } from './seeds';
-import { loadDataset } from './storage';
 
 interface GailHookState {
   discriminator: DiscriminatorState;
@@ -22,7 +21,7 @@ interface GailHookState {
 }
 
 export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummary> {
-  const dataset = loadDataset(c.dataset);
+  const dataset = ctx.loadDataset(c.dataset, 'dataset');
   checkDatasetFitsEnv(dataset, c.env);
   const rng = seedStreams(c.seed).expert;
   const pairs = expertPairs(dataset, c.trajectories, c.expertSubsample, (n) => rng.int(n));

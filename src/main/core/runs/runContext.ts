@@ -1,5 +1,9 @@
 import type { ProgressSink } from '../../../shared/progress';
+import type { Dataset } from '../data/dataset';
 import type { RunStorage } from './storage';
+
+/** Finds the dataset a config refers to (a file path, or a database id in the queue). */
+export type DatasetLoader = (ref: string, field: string) => Dataset;
 
 /** What a run executes with: where to report, where to store, how to stop. */
 export interface RunContext {
@@ -11,6 +15,7 @@ export interface RunContext {
   signal?: AbortSignal;
   /** Continue from the storage's latest checkpoint when there is one. */
   resume: boolean;
+  loadDataset: DatasetLoader;
 }
 
 /** Thrown when a run stopped on request after checkpointing; it can be resumed. */

@@ -12,15 +12,17 @@ import { runBc } from './bcRun';
 import { runEval } from './evalRun';
 import { runExpert } from './expertRun';
 import { runGail } from './gailRun';
-import type { RunContext } from './runContext';
+import type { DatasetLoader, RunContext } from './runContext';
 import { runSample } from './sampleRun';
-import { FILES, type RunStorage } from './storage';
+import { FILES, loadDataset, type RunStorage } from './storage';
 
 export interface RunJobOptions {
   storage: RunStorage;
   sink: ProgressSink;
   signal?: AbortSignal;
   resume?: boolean;
+  /** Default: datasets are files or run folders. */
+  loadDataset?: DatasetLoader;
 }
 
 /** Validates `input` as a run config (errors name the field) without running it. */
@@ -32,7 +34,7 @@ export async function runJob(input: unknown, o: RunJobOptions): Promise<RunSumma
   const config = parseRunConfig(input);
   const backend = await initBackend();
   o.storage.writeJson(FILES.config, config);
-  const ctx: RunContext = { sink: o.sink, storage: o.storage, backend, signal: o.signal, resume: o.resume ?? false };
+  const ctx: RunContext = { sink: o.sink, storage: o.storage, backend, signal: o.signal, resume: o.resume ?? false, loadDataset: o.loadDataset ?? loadDataset };
   let summary: RunSummary;
   try {
     switch (config.kind) {

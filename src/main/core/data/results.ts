@@ -1,0 +1,75 @@
+/**
+ * The results table from the database: for each env × method × k, the final
+ * deterministic return of the succeeded runs, mean ± std over seeds, with the
+ * expert (the mean return of the expert data the runs imitated) and a random
+ * policy as reference rows, and the normalised score between them.
+ */
+import type { ResultsRow, ResultsTable } from '../../../shared/results';
+import type { Store } from '../store/store';
+
+interface ImitationRun {
+  id: number;
+  env: string;
+  kind: string;
+  trajectories: number;
+  final_mean: number;
+  config: string;
+}
+
+function meanStd(xs: number[]): { mean: number; std: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean, std: Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length) };
+}
+
+export async function resultsTable(
+  store: Store,
+  randomReturn: (env: string) => Promise<{ mean: number; std: number; episodes: number }>,
+  sweepId?: number,
+): Promise<ResultsTable> {
+  const runs = store.db
+    .prepare(
+      `SELECT id, env, kind, trajectories, final_mean, config FROM runs
+       WHERE status = 'succeeded' AND kind IN ('bc', 'gail') AND final_mean IS NOT NULL ${sweepId !== undefined ? 'AND sweep_id = ?' : ''}
+       ORDER BY env, kind, trajectories, id`,
+    )
+    .all(...(sweepId !== undefined ? [sweepId] : [])) as ImitationRun[];
+
+  const expertByEnv = new Map<string, { returns: number[]; datasets: Set<number> }>();
+  for (const r of runs) {
+    const ref = (JSON.parse(r.config) as { dataset?: string }).dataset ?? '';
+    const dsId = /^dataset:(\d+)$/.exec(ref)?.[1] ?? (() => {
+      const run = /^run:(\d+)$/.exec(ref)?.[1];
+      return run ? String(store.datasetBySourceRun(Number(run)) ?? '') : '';
+    })();
+    if (!dsId) continue;
+    const e = expertByEnv.get(r.env) ?? { returns: [], datasets: new Set<number>() };
+    if (!e.datasets.has(Number(dsId))) {
+      e.datasets.add(Number(dsId));
+      const d = store.getDatasetRow(Number(dsId));
+      if (d) e.returns.push(d.meanReturn);
+    }
+    expertByEnv.set(r.env, e);
+  }
+
+  const rows: ResultsRow[] = [];
+  const envs = [...new Set(runs.map((r) => r.env))];
+  for (const env of envs) {
+    const random = await randomReturn(env);
+    const expertData = expertByEnv.get(env);
+    const expert = expertData && expertData.returns.length ? meanStd(expertData.returns) : null;
+    const normalize = (x: number) => (expert && expert.mean !== random.mean ? (x - random.mean) / (expert.mean - random.mean) : null);
+    if (expert) rows.push({ env, method: 'expert', trajectories: null, mean: expert.mean, std: expert.std, seeds: expertData!.returns.length, normalized: 1, runIds: [] });
+    rows.push({ env, method: 'random', trajectories: null, mean: random.mean, std: random.std, seeds: 1, normalized: 0, runIds: [] });
+    const groups = new Map<string, ImitationRun[]>();
+    for (const r of runs.filter((x) => x.env === env)) {
+      const key = `${r.kind}|${r.trajectories}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const [key, group] of groups) {
+      const [method, k] = key.split('|');
+      const s = meanStd(group.map((g) => g.final_mean));
+      rows.push({ env, method, trajectories: Number(k), mean: s.mean, std: s.std, seeds: group.length, normalized: normalize(s.mean), runIds: group.map((g) => g.id) });
+    }
+  }
+  return { rows };
+}

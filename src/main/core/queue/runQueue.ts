@@ -1,0 +1,458 @@
+/**
+ * The persistent queue: launches runnable runs (queued, dependencies
+ * succeeded, best priority first) in child processes up to the concurrency
+ * limit, stores what they report, and moves them through their statuses.
+ * It is the only writer of the database. On start it recovers runs a crash
+ * left "running": they become interrupted and, if auto-resume is on, queued
+ * again to continue from their last checkpoint.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ImlabError } from '../../../shared/errors';
+import type { ProgressEvent, RunSummary } from '../../../shared/progress';
+import { FINISHED_STATUSES, type RunRow, type RunStatus } from '../../../shared/runs';
+import { sweepSpecSchema, type SweepSpecInput } from '../../../shared/sweeps';
+import { parseInput } from '../../../shared/validate';
+import type { DataHome } from '../home';
+import type { ChildMessage } from '../runs/processProtocol';
+import { parseRunConfig } from '../runs/runJob';
+import { FILES, loadDataset, decodeTrajectory } from '../runs/storage';
+import type { NewRun, Store } from '../store/store';
+import { processAlive } from './coordinatorLock';
+import type { RunExecutor, RunHandle } from './executor';
+import { expandSweep } from './sweepExpansion';
+
+export interface QueueState {
+  paused: boolean;
+  concurrency: number;
+  autoResume: boolean;
+  running: number;
+  queued: number;
+}
+
+export interface QueueListener {
+  runChanged(run: RunRow): void;
+  metricsAppended(e: { runId: number; iteration: number; envSteps: number }): void;
+  queueChanged(state: QueueState): void;
+}
+
+interface Active {
+  handle: RunHandle;
+  cancelRequested: boolean;
+  stopRequested: boolean;
+  failure?: string;
+  summary?: RunSummary;
+  artifacts: Set<string>;
+  exited: Promise<void>;
+}
+
+export interface QueueOptions {
+  concurrency: number;
+  /** How long a cancelled run may take to checkpoint before it is killed. */
+  stopGraceMs?: number;
+}
+
+export class RunQueue {
+  private readonly active = new Map<number, Active>();
+  private started = false;
+  private closing = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly home: DataHome,
+    private readonly executor: RunExecutor,
+    private readonly listener: QueueListener,
+    private readonly options: QueueOptions,
+  ) {}
+
+  get state(): QueueState {
+    return {
+      paused: this.store.getSetting('queue.paused', false),
+      concurrency: this.store.getSetting('queue.concurrency', this.options.concurrency),
+      autoResume: this.store.getSetting('queue.autoResume', true),
+      running: this.active.size,
+      queued: this.store.countRuns({ status: ['queued'] }),
+    };
+  }
+
+  /** Recovers from a crash, then starts launching runs (unless schedule is false). */
+  async start(o: { schedule: boolean } = { schedule: true }): Promise<void> {
+    this.started = o.schedule;
+    for (const run of this.store.listRuns({ status: ['running'], limit: 100_000 })) {
+      const pid = (this.store.db.prepare('SELECT pid FROM runs WHERE id = ?').get(run.id) as { pid: number | null }).pid;
+      if (pid && processAlive(pid)) await stopOrphan(pid);
+      this.store.updateRun(run.id, { status: 'interrupted', pid: null, error: 'the coordinator stopped while this run was running' });
+      this.emitRun(run.id);
+    }
+    if (this.state.autoResume) {
+      for (const run of this.store.listRuns({ status: ['interrupted'], limit: 100_000 })) this.setStatus(run.id, 'queued', { error: null });
+    }
+    this.schedule();
+  }
+
+  /** Stops launching; asks running runs to checkpoint and stop (they become interrupted). */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    for (const a of this.active.values()) {
+      a.stopRequested = true;
+      a.handle.stop();
+    }
+    await Promise.race([Promise.all([...this.active.values()].map((a) => a.exited)), delay(this.options.stopGraceMs ?? 15_000)]);
+    for (const a of this.active.values()) a.handle.kill();
+    await Promise.all([...this.active.values()].map((a) => a.exited));
+  }
+
+  // ---- adding work ------------------------------------------------------
+
+  enqueue(runs: NewRun[]): number[] {
+    const ids = this.store.createRuns(runs, (id) => join(this.home.runsDir, String(id)));
+    ids.forEach((id) => this.emitRun(id));
+    this.emitQueue();
+    this.schedule();
+    return ids;
+  }
+
+  /** Queues one run from a config (validated; errors name the field). */
+  enqueueConfig(config: unknown, options: { name?: string; priority?: number } = {}): number {
+    const c = parseRunConfig(config);
+    const k = c.kind === 'bc' || c.kind === 'gail' ? c.trajectories : null;
+    const method = c.kind === 'expert' ? c.algorithm : c.kind;
+    const name = options.name ?? c.name ?? [c.kind, c.env, k !== null ? `k=${k}` : null, `s=${c.seed}`].filter(Boolean).join('·');
+    return this.enqueue([{ name, kind: c.kind, env: c.env, method, trajectories: k, seed: c.seed, config: c, priority: options.priority ?? 0, dependsOn: this.upstreamOf(c) }])[0];
+  }
+
+  enqueueSweep(input: unknown): { sweepId: number; runIds: number[] } {
+    const spec = parseInput(sweepSpecSchema, input, 'sweep');
+    expandSweep(spec, null);
+    const sweepId = this.store.createSweep(spec.name, spec as SweepSpecInput);
+    const runIds = this.enqueue(expandSweep(spec, sweepId));
+    return { sweepId, runIds };
+  }
+
+  // ---- controlling runs ---------------------------------------------------
+
+  cancel(id: number): void {
+    const run = this.requireRun(id);
+    const a = this.active.get(id);
+    if (a) {
+      a.cancelRequested = true;
+      a.handle.stop();
+      setTimeout(() => this.active.get(id) === a && a.handle.kill(), this.options.stopGraceMs ?? 15_000).unref();
+      return;
+    }
+    if (FINISHED_STATUSES.includes(run.status)) throw new ImlabError('invalid_input', `Run ${id} has already ${run.status}.`, 'id');
+    this.setStatus(id, 'cancelled', { finishedAt: Date.now() });
+    this.afterFinish();
+  }
+
+  /** A new attempt of the same config (fresh, history kept); blocked dependents now wait for it. */
+  retry(id: number): number {
+    const run = this.requireRun(id);
+    if (run.status === 'running' || run.status === 'queued') throw new ImlabError('invalid_input', `Run ${id} is ${run.status}; cancel it before retrying.`, 'id');
+    const config = this.store.runConfig(id);
+    const [newId] = this.store.createRuns(
+      [
+        {
+          name: run.name,
+          kind: run.kind,
+          env: run.env,
+          method: run.method,
+          trajectories: run.trajectories,
+          seed: run.seed,
+          config,
+          priority: run.priority,
+          sweepId: run.sweepId,
+          retryOf: id,
+          attempt: run.attempt + 1,
+          dependsOn: run.dependsOn.map((d) => ({ id: d })),
+        },
+      ],
+      (rid) => join(this.home.runsDir, String(rid)),
+    );
+    this.store.db.transaction(() => {
+      for (const dependent of this.store.dependents(id)) {
+        this.store.db.prepare('UPDATE run_dependencies SET depends_on = ? WHERE run_id = ? AND depends_on = ?').run(newId, dependent, id);
+        this.store.db.prepare(`UPDATE runs SET status = 'queued', error = NULL WHERE id = ? AND status = 'blocked'`).run(dependent);
+        this.rewriteRef(dependent, id, newId);
+      }
+    })();
+    this.store.dependents(newId).forEach((d) => this.emitRun(d));
+    this.emitRun(newId);
+    this.emitQueue();
+    this.schedule();
+    return newId;
+  }
+
+  /** Continues a stopped run from its last checkpoint. */
+  resume(id: number): void {
+    const run = this.requireRun(id);
+    if (!['interrupted', 'cancelled', 'failed'].includes(run.status)) {
+      throw new ImlabError('invalid_input', `Run ${id} is ${run.status}; only interrupted, cancelled or failed runs can be resumed.`, 'id');
+    }
+    this.setStatus(id, 'queued', { error: null, finishedAt: null });
+    this.emitQueue();
+    this.schedule();
+  }
+
+  /** Removes a run with its metrics, trajectories and files. */
+  async remove(id: number): Promise<void> {
+    this.requireRun(id);
+    const waiting = this.store.dependents(id).map((d) => this.store.getRun(d)!).filter((d) => d && !FINISHED_STATUSES.includes(d.status) && d.status !== 'blocked');
+    if (waiting.length) {
+      throw new ImlabError('invalid_input', `Run ${id} has runs waiting for it (${waiting.map((w) => w.id).join(', ')}); cancel or delete those first.`, 'id');
+    }
+    const a = this.active.get(id);
+    if (a) {
+      a.cancelRequested = true;
+      a.handle.kill();
+      await a.exited;
+    }
+    const dir = this.store.runDir(id);
+    this.store.deleteRun(id);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    this.emitQueue();
+  }
+
+  setPriority(id: number, priority: number): void {
+    this.requireRun(id);
+    this.store.updateRun(id, { priority });
+    this.emitRun(id);
+    this.schedule();
+  }
+
+  pause(): void {
+    this.store.setSetting('queue.paused', true);
+    this.emitQueue();
+  }
+
+  unpause(): void {
+    this.store.setSetting('queue.paused', false);
+    this.emitQueue();
+    this.schedule();
+  }
+
+  configure(s: { concurrency?: number; autoResume?: boolean }): void {
+    if (s.concurrency !== undefined) this.store.setSetting('queue.concurrency', s.concurrency);
+    if (s.autoResume !== undefined) this.store.setSetting('queue.autoResume', s.autoResume);
+    this.emitQueue();
+    this.schedule();
+  }
+
+  /** Resolves when no run is queued or running (or paused with none running). */
+  idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const s = this.state;
+        if (s.running === 0 && (s.queued === 0 || s.paused || this.store.runnable(1).length === 0)) resolve();
+        else setTimeout(check, 50);
+      };
+      check();
+    });
+  }
+
+  // ---- scheduling ----------------------------------------------------------
+
+  private schedule(): void {
+    if (!this.started || this.closing) return;
+    const { paused, concurrency } = this.state;
+    if (paused) return;
+    while (this.active.size < concurrency) {
+      const next = this.store.runnable(concurrency).find((r) => !this.active.has(r.id));
+      if (!next) break;
+      this.launch(next);
+    }
+  }
+
+  private launch(run: RunRow): void {
+    let config: unknown;
+    try {
+      config = this.resolveRefs(run);
+    } catch (e) {
+      this.setStatus(run.id, 'failed', { error: (e as Error).message, finishedAt: Date.now() });
+      this.afterFinish();
+      return;
+    }
+    const dir = this.store.runDir(run.id)!;
+    let resolveExit!: () => void;
+    const exited = new Promise<void>((r) => (resolveExit = r));
+    const entry: Active = { handle: undefined as unknown as RunHandle, cancelRequested: false, stopRequested: false, artifacts: new Set(), exited };
+    this.active.set(run.id, entry);
+    entry.handle = this.executor.start(
+      { type: 'start', config, dir, dbPath: this.home.dbPath },
+      {
+        onMessage: (m) => this.onMessage(run.id, entry, m),
+        onExit: (code, signal) => {
+          this.onExit(run.id, entry, code, signal);
+          resolveExit();
+        },
+      },
+    );
+    this.setStatus(run.id, 'running', { startedAt: Date.now(), finishedAt: null, error: null, pid: entry.handle.pid });
+    this.emitQueue();
+  }
+
+  private onMessage(id: number, a: Active, m: ChildMessage): void {
+    if (m.type === 'failed') a.failure ??= m.message;
+    if (m.type !== 'event') return;
+    this.record(id, a, m.event);
+  }
+
+  private record(id: number, a: Active, e: ProgressEvent): void {
+    switch (e.type) {
+      case 'started': {
+        this.store.updateRun(id, { backend: e.backend });
+        if (e.resumedFrom !== null) {
+          const ck = this.store.db.prepare('SELECT env_steps FROM checkpoints WHERE run_id = ? AND iteration = ?').get(id, e.resumedFrom) as { env_steps: number } | undefined;
+          this.store.rewindProgress(id, e.resumedFrom, ck?.env_steps ?? 0);
+        }
+        this.emitRun(id);
+        break;
+      }
+      case 'metrics':
+        this.store.insertMetrics(id, e.iteration, e.envSteps, e.values);
+        this.listener.metricsAppended({ runId: id, iteration: e.iteration, envSteps: e.envSteps });
+        this.emitRun(id);
+        break;
+      case 'evaluation':
+        this.store.insertEvaluation(id, e.iteration, e.envSteps, e.final, e.result);
+        this.emitRun(id);
+        break;
+      case 'checkpoint':
+        this.store.insertCheckpoint(id, e.iteration, e.envSteps, e.file);
+        break;
+      case 'artifact':
+        a.artifacts.add(e.name);
+        break;
+      case 'done':
+        a.summary = e.summary;
+        break;
+      case 'log':
+        break;
+    }
+  }
+
+  private onExit(id: number, a: Active, code: number | null, signal: NodeJS.Signals | null): void {
+    this.active.delete(id);
+    const now = Date.now();
+    if (!this.store.getRun(id)) return;
+    if (code === 0 && a.summary) {
+      try {
+        this.importArtifacts(id, a);
+        this.store.updateRun(id, { status: 'succeeded', finishedAt: now, pid: null, summary: a.summary });
+        const f = a.summary.finalEval;
+        this.store.setFinal(id, f?.mean ?? null, f?.std ?? null, f?.episodes ?? null);
+      } catch (e) {
+        this.store.updateRun(id, { status: 'failed', finishedAt: now, pid: null, error: `storing the run's results failed: ${(e as Error).message}` });
+      }
+    } else if (a.cancelRequested) {
+      this.store.updateRun(id, { status: 'cancelled', finishedAt: now, pid: null });
+    } else if (code === 3 || a.stopRequested) {
+      this.store.updateRun(id, { status: 'interrupted', pid: null, error: 'stopped; resume continues from the last checkpoint' });
+    } else {
+      const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+      this.store.updateRun(id, { status: 'failed', finishedAt: now, pid: null, error: a.failure ?? `the run process ${how}` });
+    }
+    this.emitRun(id);
+    this.afterFinish();
+  }
+
+  /** Moves what a run produced into the database: a sample run's dataset, an eval run's episodes. */
+  private importArtifacts(id: number, a: Active): void {
+    const dir = this.store.runDir(id)!;
+    const run = this.store.getRun(id)!;
+    if (a.artifacts.has('dataset')) {
+      const file = join(dir, FILES.dataset);
+      this.store.insertDataset(loadDataset(file), run.name, id);
+      rmSync(file, { force: true });
+    }
+    if (a.artifacts.has('trajectories')) {
+      const file = join(dir, FILES.trajectories);
+      if (existsSync(file)) {
+        const t = JSON.parse(readFileSync(file, 'utf8')) as { sets: { mode: string; trajectories: Parameters<typeof decodeTrajectory>[0][] }[] };
+        for (const set of t.sets) this.store.insertTrajectories({ runId: id }, set.trajectories.map(decodeTrajectory), set.mode);
+        rmSync(file, { force: true });
+      }
+    }
+  }
+
+  private afterFinish(): void {
+    this.store.blockDependents().forEach((d) => this.emitRun(d));
+    this.emitQueue();
+    this.schedule();
+  }
+
+  /** run:<id> → that run's folder (policy) or dataset (dataset:<id>). */
+  private resolveRefs(run: RunRow): unknown {
+    const config = this.store.runConfig(run.id) as Record<string, unknown>;
+    const out = { ...config };
+    for (const field of ['policy', 'dataset'] as const) {
+      const ref = config[field];
+      if (typeof ref !== 'string') continue;
+      const m = /^run:(\d+)$/.exec(ref);
+      if (!m) continue;
+      const upstream = this.store.getRun(Number(m[1]));
+      if (!upstream || upstream.status !== 'succeeded') throw new Error(`${field}: run ${m[1]} has not succeeded`);
+      if (field === 'policy') out.policy = this.store.runDir(upstream.id);
+      else {
+        const ds = this.store.datasetBySourceRun(upstream.id);
+        if (ds === null) throw new Error(`dataset: run ${m[1]} produced no dataset`);
+        out.dataset = `dataset:${ds}`;
+      }
+    }
+    return out;
+  }
+
+  /** Runs a config's run:<id> references point at: they must succeed first. */
+  private upstreamOf(c: unknown): { id: number }[] {
+    const refs: { id: number }[] = [];
+    for (const field of ['policy', 'dataset']) {
+      const ref = (c as Record<string, unknown>)[field];
+      const m = typeof ref === 'string' ? /^run:(\d+)$/.exec(ref) : null;
+      if (m) {
+        if (!this.store.getRun(Number(m[1]))) throw new ImlabError('not_found', `${field}: run ${m[1]} does not exist.`, field);
+        refs.push({ id: Number(m[1]) });
+      }
+    }
+    return refs;
+  }
+
+  private rewriteRef(runId: number, from: number, to: number): void {
+    const config = JSON.stringify(this.store.runConfig(runId)).replace(new RegExp(`"run:${from}"`, 'g'), `"run:${to}"`);
+    this.store.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(config, runId);
+  }
+
+  private requireRun(id: number): RunRow {
+    const run = this.store.getRun(id);
+    if (!run) throw new ImlabError('not_found', `No run with id ${id}.`, 'id');
+    return run;
+  }
+
+  private setStatus(id: number, status: RunStatus, fields: Parameters<Store['updateRun']>[1] = {}): void {
+    this.store.updateRun(id, { ...fields, status });
+    this.emitRun(id);
+  }
+
+  private emitRun(id: number): void {
+    const row = this.store.getRun(id);
+    if (row) this.listener.runChanged(row);
+  }
+
+  private emitQueue(): void {
+    this.listener.queueChanged(this.state);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+/** A run process left by a crashed coordinator: ask it to stop, then make sure. */
+async function stopOrphan(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100 && processAlive(pid); i++) await delay(100);
+  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+}

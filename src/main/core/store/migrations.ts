@@ -1,0 +1,155 @@
+/**
+ * Numbered schema migrations. The database records how far it has come in
+ * PRAGMA user_version; a newer app migrates an older database in one
+ * transaction per step, and an older app refuses a newer database instead of
+ * touching it. Append new migrations; never edit a released one.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'runs, sweeps, dependencies, metrics, evaluations, checkpoints, datasets, trajectories, tags',
+    sql: `
+      CREATE TABLE sweeps (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        env TEXT NOT NULL,
+        method TEXT NOT NULL,
+        trajectories INTEGER,
+        seed INTEGER NOT NULL,
+        config TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued','running','succeeded','failed','cancelled','interrupted','blocked')),
+        priority INTEGER NOT NULL DEFAULT 0,
+        sweep_id INTEGER REFERENCES sweeps(id) ON DELETE SET NULL,
+        retry_of INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        attempt INTEGER NOT NULL DEFAULT 1,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        error TEXT,
+        backend TEXT,
+        pid INTEGER,
+        iteration INTEGER NOT NULL DEFAULT 0,
+        env_steps INTEGER NOT NULL DEFAULT 0,
+        final_mean REAL,
+        final_std REAL,
+        final_episodes INTEGER,
+        last_eval REAL,
+        max_eval REAL,
+        summary TEXT,
+        dir TEXT NOT NULL
+      );
+      CREATE INDEX runs_status ON runs(status, priority DESC, id);
+      CREATE INDEX runs_sweep ON runs(sweep_id);
+
+      CREATE TABLE run_dependencies (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        depends_on INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        PRIMARY KEY (run_id, depends_on)
+      ) WITHOUT ROWID;
+      CREATE INDEX run_dependencies_upstream ON run_dependencies(depends_on);
+
+      CREATE TABLE metric_names (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE
+      );
+
+      -- One row per (run, metric, iteration); the key makes a replayed iteration
+      -- (after a resume) overwrite rather than duplicate.
+      CREATE TABLE metrics (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        name_id INTEGER NOT NULL REFERENCES metric_names(id),
+        step INTEGER NOT NULL,
+        env_steps INTEGER NOT NULL,
+        value REAL,
+        PRIMARY KEY (run_id, name_id, step)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE evaluations (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        iteration INTEGER NOT NULL,
+        env_steps INTEGER NOT NULL,
+        final INTEGER NOT NULL,
+        mode TEXT NOT NULL,
+        episodes INTEGER NOT NULL,
+        mean REAL NOT NULL,
+        std REAL NOT NULL,
+        returns TEXT NOT NULL,
+        UNIQUE (run_id, iteration, final, mode)
+      );
+
+      CREATE TABLE checkpoints (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        iteration INTEGER NOT NULL,
+        env_steps INTEGER NOT NULL,
+        file TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (run_id, iteration)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE datasets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        env TEXT NOT NULL,
+        obs_dim INTEGER NOT NULL,
+        act_dim INTEGER NOT NULL,
+        nq INTEGER NOT NULL,
+        nv INTEGER NOT NULL,
+        source_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        source TEXT NOT NULL,
+        trajectories INTEGER NOT NULL,
+        steps INTEGER NOT NULL,
+        mean_return REAL NOT NULL,
+        std_return REAL NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+
+      -- Trajectories of a dataset, or episodes an evaluation kept for replay (run_id).
+      CREATE TABLE trajectories (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER REFERENCES datasets(id) ON DELETE CASCADE,
+        run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        label TEXT NOT NULL DEFAULT '',
+        length INTEGER NOT NULL,
+        return REAL NOT NULL,
+        terminated INTEGER NOT NULL,
+        obs BLOB NOT NULL,
+        actions BLOB NOT NULL,
+        rewards BLOB NOT NULL,
+        qpos BLOB NOT NULL,
+        qvel BLOB NOT NULL,
+        CHECK ((dataset_id IS NULL) <> (run_id IS NULL))
+      );
+      CREATE INDEX trajectories_dataset ON trajectories(dataset_id, idx);
+      CREATE INDEX trajectories_run ON trajectories(run_id, idx);
+
+      CREATE TABLE tags (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (run_id, tag)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,556 @@
+/**
+ * The run database's queries. One Store per process; the coordinator's is the
+ * only one that writes (run processes report to it), others open read-only.
+ */
+import type { EnvId } from '../../../shared/envCatalog';
+import type { RunKind } from '../../../shared/runConfigs';
+import type { DatasetRow, MetricSeries, RunDetail, RunRow, RunStatus } from '../../../shared/runs';
+import type { EvaluationResult } from '../../../shared/progress';
+import { datasetStats, type Dataset, type Trajectory } from '../data/dataset';
+import { lttbIndices } from '../data/lttb';
+import { openDatabase, type Db } from './database';
+
+export interface NewRun {
+  name: string;
+  kind: RunKind;
+  env: EnvId;
+  method: string;
+  trajectories: number | null;
+  seed: number;
+  config: unknown;
+  priority?: number;
+  sweepId?: number | null;
+  retryOf?: number | null;
+  attempt?: number;
+  /** Indices into the same batch, or existing run ids (as { id }). */
+  dependsOn?: (number | { id: number })[];
+  status?: RunStatus;
+}
+
+interface RunDbRow {
+  id: number;
+  name: string;
+  kind: RunKind;
+  env: EnvId;
+  method: string;
+  trajectories: number | null;
+  seed: number;
+  config: string;
+  status: RunStatus;
+  priority: number;
+  sweep_id: number | null;
+  retry_of: number | null;
+  attempt: number;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  error: string | null;
+  backend: string | null;
+  pid: number | null;
+  iteration: number;
+  env_steps: number;
+  final_mean: number | null;
+  final_std: number | null;
+  final_episodes: number | null;
+  last_eval: number | null;
+  max_eval: number | null;
+  summary: string | null;
+  dir: string;
+  deps: string | null;
+}
+
+const RUN_COLUMNS = `r.*, (SELECT group_concat(depends_on) FROM run_dependencies d WHERE d.run_id = r.id) AS deps`;
+
+function toRow(r: RunDbRow): RunRow {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    env: r.env,
+    method: r.method,
+    trajectories: r.trajectories,
+    seed: r.seed,
+    status: r.status,
+    priority: r.priority,
+    sweepId: r.sweep_id,
+    retryOf: r.retry_of,
+    attempt: r.attempt,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    error: r.error,
+    backend: r.backend,
+    iteration: r.iteration,
+    envSteps: r.env_steps,
+    finalMean: r.final_mean,
+    finalStd: r.final_std,
+    finalEpisodes: r.final_episodes,
+    lastEval: r.last_eval,
+    maxEval: r.max_eval,
+    dependsOn: r.deps ? r.deps.split(',').map(Number) : [],
+  };
+}
+
+export interface ListRunsQuery {
+  status?: RunStatus[];
+  sweepId?: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface MetricsQuery {
+  sinceStep?: number;
+  maxPoints?: number;
+  raw?: boolean;
+}
+
+export interface StoredTrajectory extends Trajectory {
+  id: number;
+  label: string;
+}
+
+const f32 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const f64 = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+function blobF32(b: Buffer): Float32Array {
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+function blobF64(b: Buffer): Float64Array {
+  const out = new Float64Array(b.byteLength / 8);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+export class Store {
+  readonly db: Db;
+  private readonly nameIds = new Map<string, number>();
+
+  constructor(path: string, options: { readonly?: boolean } = {}) {
+    this.db = openDatabase(path, options);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ---- runs -------------------------------------------------------------
+
+  /** Inserts runs (and their dependencies) atomically; returns their ids in order. */
+  createRuns(runs: NewRun[], dirOf: (id: number) => string): number[] {
+    const insert = this.db.prepare(
+      `INSERT INTO runs (name, kind, env, method, trajectories, seed, config, status, priority, sweep_id, retry_of, attempt, created_at, dir)
+       VALUES (@name, @kind, @env, @method, @trajectories, @seed, @config, @status, @priority, @sweepId, @retryOf, @attempt, @createdAt, '')`,
+    );
+    const setDir = this.db.prepare('UPDATE runs SET dir = ? WHERE id = ?');
+    const dep = this.db.prepare('INSERT INTO run_dependencies (run_id, depends_on) VALUES (?, ?)');
+    return this.db.transaction(() => {
+      const now = Date.now();
+      const ids: number[] = [];
+      for (const r of runs) {
+        const id = Number(
+          insert.run({
+            name: r.name,
+            kind: r.kind,
+            env: r.env,
+            method: r.method,
+            trajectories: r.trajectories,
+            seed: r.seed,
+            config: JSON.stringify(r.config),
+            status: r.status ?? 'queued',
+            priority: r.priority ?? 0,
+            sweepId: r.sweepId ?? null,
+            retryOf: r.retryOf ?? null,
+            attempt: r.attempt ?? 1,
+            createdAt: now,
+          }).lastInsertRowid,
+        );
+        setDir.run(dirOf(id), id);
+        ids.push(id);
+      }
+      const setConfig = this.db.prepare('UPDATE runs SET config = ? WHERE id = ?');
+      runs.forEach((r, i) => {
+        for (const d of r.dependsOn ?? []) dep.run(ids[i], typeof d === 'number' ? ids[d] : d.id);
+        // References to runs of this batch ("run:#<index>") become their ids.
+        const json = JSON.stringify(r.config);
+        if (json.includes('run:#')) setConfig.run(json.replace(/"run:#(\d+)"/g, (_m, k: string) => `"run:${ids[Number(k)]}"`), ids[i]);
+      });
+      return ids;
+    })();
+  }
+
+  getRun(id: number): RunRow | null {
+    const r = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ?`).get(id) as RunDbRow | undefined;
+    return r ? toRow(r) : null;
+  }
+
+  getRunDetail(id: number): RunDetail | null {
+    const r = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ?`).get(id) as RunDbRow | undefined;
+    if (!r) return null;
+    const evaluations = (
+      this.db.prepare('SELECT iteration, env_steps, final, mode, episodes, mean, std FROM evaluations WHERE run_id = ? ORDER BY iteration, final, mode').all(id) as {
+        iteration: number;
+        env_steps: number;
+        final: number;
+        mode: string;
+        episodes: number;
+        mean: number;
+        std: number;
+      }[]
+    ).map((e) => ({ iteration: e.iteration, envSteps: e.env_steps, final: e.final === 1, mode: e.mode, episodes: e.episodes, mean: e.mean, std: e.std }));
+    const checkpoints = (this.db.prepare('SELECT iteration, env_steps, created_at FROM checkpoints WHERE run_id = ? ORDER BY iteration').all(id) as { iteration: number; env_steps: number; created_at: number }[]).map(
+      (c) => ({ iteration: c.iteration, envSteps: c.env_steps, createdAt: c.created_at }),
+    );
+    const tags = (this.db.prepare('SELECT tag FROM tags WHERE run_id = ? ORDER BY tag').all(id) as { tag: string }[]).map((t) => t.tag);
+    const datasets = (this.db.prepare('SELECT id FROM datasets WHERE source_run_id = ? ORDER BY id').all(id) as { id: number }[]).map((d) => d.id);
+    return { ...toRow(r), config: JSON.parse(r.config), summary: r.summary ? JSON.parse(r.summary) : null, dir: r.dir, tags, evaluations, checkpoints, datasets };
+  }
+
+  runConfig(id: number): unknown {
+    const r = this.db.prepare('SELECT config FROM runs WHERE id = ?').get(id) as { config: string } | undefined;
+    return r ? JSON.parse(r.config) : null;
+  }
+
+  runDir(id: number): string | null {
+    const r = this.db.prepare('SELECT dir FROM runs WHERE id = ?').get(id) as { dir: string } | undefined;
+    return r?.dir ?? null;
+  }
+
+  listRuns(q: ListRunsQuery = {}): RunRow[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.status?.length) {
+      where.push(`r.status IN (${q.status.map(() => '?').join(',')})`);
+      args.push(...q.status);
+    }
+    if (q.sweepId !== undefined) {
+      where.push('r.sweep_id = ?');
+      args.push(q.sweepId);
+    }
+    const sql = `SELECT ${RUN_COLUMNS} FROM runs r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT ? OFFSET ?`;
+    args.push(q.limit ?? 100, q.offset ?? 0);
+    return (this.db.prepare(sql).all(...args) as RunDbRow[]).map(toRow);
+  }
+
+  countRuns(q: Pick<ListRunsQuery, 'status' | 'sweepId'> = {}): number {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.status?.length) {
+      where.push(`status IN (${q.status.map(() => '?').join(',')})`);
+      args.push(...q.status);
+    }
+    if (q.sweepId !== undefined) {
+      where.push('sweep_id = ?');
+      args.push(q.sweepId);
+    }
+    return (this.db.prepare(`SELECT count(*) AS n FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(...args) as { n: number }).n;
+  }
+
+  /** Queued runs whose dependencies all succeeded, best first. */
+  runnable(limit: number): RunRow[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.status = 'queued'
+           AND NOT EXISTS (SELECT 1 FROM run_dependencies d JOIN runs u ON u.id = d.depends_on WHERE d.run_id = r.id AND u.status <> 'succeeded')
+           ORDER BY r.priority DESC, r.id LIMIT ?`,
+        )
+        .all(limit) as RunDbRow[]
+    ).map(toRow);
+  }
+
+  /** Marks every queued run that (transitively) depends on a failed or cancelled run as blocked; returns their ids. */
+  blockDependents(): number[] {
+    const ids = (
+      this.db
+        .prepare(
+          `WITH RECURSIVE bad(id) AS (
+             SELECT id FROM runs WHERE status IN ('failed', 'cancelled', 'blocked')
+             UNION SELECT d.run_id FROM run_dependencies d JOIN bad ON d.depends_on = bad.id
+           )
+           SELECT r.id FROM runs r JOIN bad ON bad.id = r.id WHERE r.status = 'queued'`,
+        )
+        .all() as { id: number }[]
+    ).map((r) => r.id);
+    const mark = this.db.prepare("UPDATE runs SET status = 'blocked', error = 'a run it depends on did not succeed' WHERE id = ?");
+    this.db.transaction(() => ids.forEach((id) => mark.run(id)))();
+    return ids;
+  }
+
+  dependents(id: number): number[] {
+    return (this.db.prepare('SELECT run_id FROM run_dependencies WHERE depends_on = ?').all(id) as { run_id: number }[]).map((r) => r.run_id);
+  }
+
+  updateRun(
+    id: number,
+    fields: Partial<{ status: RunStatus; startedAt: number | null; finishedAt: number | null; error: string | null; backend: string; pid: number | null; priority: number; summary: unknown }>,
+  ): void {
+    const map: Record<string, string> = { status: 'status', startedAt: 'started_at', finishedAt: 'finished_at', error: 'error', backend: 'backend', pid: 'pid', priority: 'priority', summary: 'summary' };
+    const sets: string[] = [];
+    const args: unknown[] = [];
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined) continue;
+      sets.push(`${map[k]} = ?`);
+      args.push(k === 'summary' && v !== null ? JSON.stringify(v) : v);
+    }
+    if (sets.length === 0) return;
+    this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+  }
+
+  /** Final numbers from a run summary. */
+  setFinal(id: number, mean: number | null, std: number | null, episodes: number | null): void {
+    this.db.prepare('UPDATE runs SET final_mean = ?, final_std = ?, final_episodes = ? WHERE id = ?').run(mean, std, episodes, id);
+  }
+
+  deleteRun(id: number): void {
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+  }
+
+  setTags(id: number, tags: string[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM tags WHERE run_id = ?').run(id);
+      const ins = this.db.prepare('INSERT INTO tags (run_id, tag) VALUES (?, ?)');
+      for (const t of new Set(tags)) ins.run(id, t);
+    })();
+  }
+
+  // ---- progress ----------------------------------------------------------
+
+  private nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      this.db.prepare('INSERT OR IGNORE INTO metric_names (name) VALUES (?)').run(name);
+      id = (this.db.prepare('SELECT id FROM metric_names WHERE name = ?').get(name) as { id: number }).id;
+      this.nameIds.set(name, id);
+    }
+    return id;
+  }
+
+  /** One iteration's metric rows, in one transaction; a replayed iteration overwrites its rows. */
+  insertMetrics(runId: number, iteration: number, envSteps: number, values: Record<string, number>): void {
+    this.insertMetricBatch(runId, [{ iteration, envSteps, values }]);
+  }
+
+  insertMetricBatch(runId: number, rows: { iteration: number; envSteps: number; values: Record<string, number> }[]): void {
+    const stmt = this.db.prepare('INSERT OR REPLACE INTO metrics (run_id, name_id, step, env_steps, value) VALUES (?, ?, ?, ?, ?)');
+    const progress = this.db.prepare('UPDATE runs SET iteration = max(iteration, ?), env_steps = max(env_steps, ?) WHERE id = ?');
+    this.db.transaction(() => {
+      let last = rows[rows.length - 1];
+      for (const r of rows) {
+        for (const [name, v] of Object.entries(r.values)) stmt.run(runId, this.nameId(name), r.iteration, r.envSteps, Number.isFinite(v) ? v : null);
+        if (r.iteration > last.iteration) last = r;
+      }
+      if (last) progress.run(last.iteration, last.envSteps, runId);
+    })();
+  }
+
+  /** After a resume from checkpoint `iteration`, the run's counters go back to it (rows are overwritten as they come). */
+  rewindProgress(runId: number, iteration: number, envSteps: number): void {
+    this.db.prepare('UPDATE runs SET iteration = ?, env_steps = ? WHERE id = ?').run(iteration, envSteps, runId);
+  }
+
+  insertEvaluation(runId: number, iteration: number, envSteps: number, final: boolean, r: EvaluationResult): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT OR REPLACE INTO evaluations (run_id, iteration, env_steps, final, mode, episodes, mean, std, returns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(runId, iteration, envSteps, final ? 1 : 0, r.mode, r.episodes, r.mean, r.std, JSON.stringify(r.returns));
+      if (r.mode === 'deterministic') {
+        this.db.prepare('UPDATE runs SET last_eval = ?, max_eval = max(coalesce(max_eval, ?), ?) WHERE id = ?').run(r.mean, r.mean, r.mean, runId);
+      }
+    })();
+  }
+
+  insertCheckpoint(runId: number, iteration: number, envSteps: number, file: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, iteration, env_steps, file, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, iteration, envSteps, file, Date.now());
+  }
+
+  metricNames(runId: number): string[] {
+    return (
+      this.db.prepare('SELECT DISTINCT n.name FROM metrics m JOIN metric_names n ON n.id = m.name_id WHERE m.run_id = ? ORDER BY n.name').all(runId) as { name: string }[]
+    ).map((r) => r.name);
+  }
+
+  /** Each named series from `sinceStep` on, downsampled (LTTB) to maxPoints unless raw. */
+  getMetrics(runId: number, names: string[], q: MetricsQuery = {}): MetricSeries[] {
+    const stmt = this.db.prepare('SELECT step, env_steps, value FROM metrics WHERE run_id = ? AND name_id = ? AND step >= ? ORDER BY step').raw(true);
+    return names.map((name) => {
+      const nameRow = this.db.prepare('SELECT id FROM metric_names WHERE name = ?').get(name) as { id: number } | undefined;
+      if (!nameRow) return { name, steps: [], envSteps: [], values: [], total: 0 };
+      const rows = stmt.all(runId, nameRow.id, q.sinceStep ?? 0) as [number, number, number | null][];
+      const steps = rows.map((r) => r[0]);
+      const envSteps = rows.map((r) => r[1]);
+      const values = rows.map((r) => r[2]);
+      const max = q.maxPoints ?? 1500;
+      if (q.raw || rows.length <= max) return { name, steps, envSteps, values, total: rows.length };
+      const keep = lttbIndices(steps, values.map((v) => v ?? 0), max);
+      return { name, steps: keep.map((i) => steps[i]), envSteps: keep.map((i) => envSteps[i]), values: keep.map((i) => values[i]), total: rows.length };
+    });
+  }
+
+  /** Every metric row of a run, ordered by step then name (for CSV export). */
+  allMetrics(runId: number): { step: number; envSteps: number; name: string; value: number | null }[] {
+    return this.db
+      .prepare('SELECT m.step AS step, m.env_steps AS envSteps, n.name AS name, m.value AS value FROM metrics m JOIN metric_names n ON n.id = m.name_id WHERE m.run_id = ? ORDER BY m.step, n.name')
+      .all(runId) as { step: number; envSteps: number; name: string; value: number | null }[];
+  }
+
+  metricRowCount(runId?: number): number {
+    const r = runId === undefined ? this.db.prepare('SELECT count(*) AS n FROM metrics').get() : this.db.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ?').get(runId);
+    return (r as { n: number }).n;
+  }
+
+  // ---- datasets and trajectories ----------------------------------------
+
+  /** Stores a dataset and all its trajectories in one transaction: all or nothing. */
+  insertDataset(d: Dataset, name: string, sourceRunId: number | null): number {
+    const stats = datasetStats(d);
+    return this.db.transaction(() => {
+      const id = Number(
+        this.db
+          .prepare(
+            'INSERT INTO datasets (name, env, obs_dim, act_dim, nq, nv, source_run_id, source, trajectories, steps, mean_return, std_return, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(name, d.env, d.obsDim, d.actDim, d.nq, d.nv, sourceRunId, JSON.stringify(d.source), stats.trajectories, stats.steps, stats.meanReturn, stats.stdReturn, Date.now()).lastInsertRowid,
+      );
+      this.insertTrajectories({ datasetId: id }, d.trajectories, '');
+      return id;
+    })();
+  }
+
+  insertTrajectories(owner: { datasetId: number } | { runId: number }, ts: Trajectory[], label: string, startIdx = 0): void {
+    const stmt = this.db.prepare(
+      'INSERT INTO trajectories (dataset_id, run_id, idx, label, length, return, terminated, obs, actions, rewards, qpos, qvel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const datasetId = 'datasetId' in owner ? owner.datasetId : null;
+    const runId = 'runId' in owner ? owner.runId : null;
+    this.db.transaction(() => {
+      ts.forEach((t, i) =>
+        stmt.run(datasetId, runId, startIdx + i, label, t.length, t.return, t.terminated ? 1 : 0, f32(t.obs), f32(t.actions), f32(t.rewards), f64(t.qpos), f64(t.qvel)),
+      );
+    })();
+  }
+
+  listDatasets(): DatasetRow[] {
+    return (this.db.prepare('SELECT * FROM datasets ORDER BY id DESC').all() as Record<string, number & string>[]).map((d) => ({
+      id: d.id,
+      name: d.name,
+      env: d.env as EnvId,
+      obsDim: d.obs_dim,
+      actDim: d.act_dim,
+      sourceRunId: d.source_run_id,
+      trajectories: d.trajectories,
+      steps: d.steps,
+      meanReturn: d.mean_return,
+      stdReturn: d.std_return,
+      createdAt: d.created_at,
+    }));
+  }
+
+  getDatasetRow(id: number): DatasetRow | null {
+    return this.listDatasets().find((d) => d.id === id) ?? null;
+  }
+
+  datasetBySourceRun(runId: number): number | null {
+    const r = this.db.prepare('SELECT id FROM datasets WHERE source_run_id = ? ORDER BY id DESC LIMIT 1').get(runId) as { id: number } | undefined;
+    return r?.id ?? null;
+  }
+
+  /** A dataset with its trajectories (the first `limit`), as the learning code uses it. */
+  loadDataset(id: number, limit = Infinity): Dataset | null {
+    const d = this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as Record<string, number & string> | undefined;
+    if (!d) return null;
+    const rows = this.db
+      .prepare('SELECT * FROM trajectories WHERE dataset_id = ? ORDER BY idx LIMIT ?')
+      .all(id, Number.isFinite(limit) ? limit : -1) as TrajectoryDbRow[];
+    return {
+      env: d.env,
+      obsDim: d.obs_dim,
+      actDim: d.act_dim,
+      nq: d.nq,
+      nv: d.nv,
+      source: JSON.parse(d.source) as Record<string, string>,
+      trajectories: rows.map(decodeTrajectoryRow),
+    };
+  }
+
+  deleteDataset(id: number): void {
+    this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+  }
+
+  listTrajectories(owner: { datasetId: number } | { runId: number }): { id: number; idx: number; label: string; length: number; return: number; terminated: boolean }[] {
+    const col = 'datasetId' in owner ? 'dataset_id' : 'run_id';
+    const key = 'datasetId' in owner ? owner.datasetId : owner.runId;
+    return (this.db.prepare(`SELECT id, idx, label, length, return, terminated FROM trajectories WHERE ${col} = ? ORDER BY label, idx`).all(key) as {
+      id: number;
+      idx: number;
+      label: string;
+      length: number;
+      return: number;
+      terminated: number;
+    }[]).map((t) => ({ ...t, terminated: t.terminated === 1 }));
+  }
+
+  getTrajectory(id: number): (StoredTrajectory & { env: string; nq: number; nv: number }) | null {
+    const t = this.db
+      .prepare(
+        `SELECT t.*, coalesce(d.env, r.env) AS env, coalesce(d.nq, -1) AS nq, coalesce(d.nv, -1) AS nv FROM trajectories t
+         LEFT JOIN datasets d ON d.id = t.dataset_id LEFT JOIN runs r ON r.id = t.run_id WHERE t.id = ?`,
+      )
+      .get(id) as (TrajectoryDbRow & { env: string; nq: number; nv: number }) | undefined;
+    return t ? { ...decodeTrajectoryRow(t), env: t.env, nq: t.nq, nv: t.nv } : null;
+  }
+
+  // ---- sweeps and settings -------------------------------------------------
+
+  createSweep(name: string, spec: unknown): number {
+    return Number(this.db.prepare('INSERT INTO sweeps (name, spec, created_at) VALUES (?, ?, ?)').run(name, JSON.stringify(spec), Date.now()).lastInsertRowid);
+  }
+
+  listSweeps(): { id: number; name: string; createdAt: number; runs: number }[] {
+    return this.db
+      .prepare('SELECT s.id, s.name, s.created_at AS createdAt, (SELECT count(*) FROM runs r WHERE r.sweep_id = s.id) AS runs FROM sweeps s ORDER BY s.id DESC')
+      .all() as { id: number; name: string; createdAt: number; runs: number }[];
+  }
+
+  getSetting<T>(key: string, fallback: T): T {
+    const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return r ? (JSON.parse(r.value) as T) : fallback;
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, JSON.stringify(value));
+  }
+
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+}
+
+interface TrajectoryDbRow {
+  id: number;
+  idx: number;
+  label: string;
+  length: number;
+  return: number;
+  terminated: number;
+  obs: Buffer;
+  actions: Buffer;
+  rewards: Buffer;
+  qpos: Buffer;
+  qvel: Buffer;
+}
+
+function decodeTrajectoryRow(t: TrajectoryDbRow): StoredTrajectory {
+  return {
+    id: t.id,
+    label: t.label,
+    length: t.length,
+    return: t.return,
+    terminated: t.terminated === 1,
+    obs: blobF32(t.obs),
+    actions: blobF32(t.actions),
+    rewards: blobF32(t.rewards),
+    qpos: blobF64(t.qpos),
+    qvel: blobF64(t.qvel),
+  };
+}

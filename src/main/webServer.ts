@@ -1,0 +1,185 @@
+/**
+ * Web shell: the API over HTTP and its events over SSE, plus the built
+ * renderer, on 127.0.0.1 only. Every request needs the random token printed at
+ * start (the page's first load carries it in the URL and gets it as a
+ * SameSite=Strict cookie); cross-origin requests are refused and no CORS
+ * headers are ever sent; static files are served from the build folder only.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, relative, resolve, sep } from 'node:path';
+import { API_EVENTS, API_METHODS, type ApiMethod, type Backend } from '../shared/api';
+import { isImlabError } from '../shared/errors';
+
+export interface WebServerOptions {
+  port?: number;
+  /** Folder of the built renderer (out/renderer). */
+  staticDir: string;
+  token?: string;
+  maxBodyBytes?: number;
+}
+
+export interface WebServer {
+  url: string;
+  /** The URL to open: carries the token. */
+  openUrl: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+const COOKIE = 'imlab_token';
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(text);
+}
+
+function errorBody(code: string, message: string, field?: string) {
+  return { error: field === undefined ? { code, message } : { code, message, field } };
+}
+
+export async function startWebServer(backend: Backend, o: WebServerOptions): Promise<WebServer> {
+  const token = o.token ?? randomBytes(24).toString('base64url');
+  const staticRoot = resolve(o.staticDir);
+  const maxBody = o.maxBodyBytes ?? 5 * 1024 * 1024;
+  let origin = '';
+
+  const tokenOk = (req: IncomingMessage, url: URL): boolean => {
+    const offered = req.headers['x-imlab-token'] ?? url.searchParams.get('token') ?? cookieToken(req.headers.cookie);
+    if (typeof offered !== 'string') return false;
+    const a = Buffer.from(offered);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, errorBody('internal', (e as Error).message));
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', origin);
+    // Requests from other web origins are refused outright (no CORS, no CSRF).
+    const from = req.headers.origin;
+    if (from !== undefined && from !== origin) return sendJson(res, 403, errorBody('forbidden', `Cross-origin requests are not allowed (origin ${from}).`));
+    if (!tokenOk(req, url)) return sendJson(res, 401, errorBody('unauthorized', 'Missing or wrong token: open the URL that `imlab serve` printed.'));
+
+    if (url.pathname === '/api/events') return streamEvents(req, res);
+    if (url.pathname.startsWith('/api/')) {
+      const method = url.pathname.slice(5) as ApiMethod;
+      if (!API_METHODS.includes(method)) return sendJson(res, 404, errorBody('not_found', `Unknown API method "${method}".`, 'method'));
+      if (req.method !== 'POST') return sendJson(res, 405, errorBody('invalid_input', 'API methods are called with POST and a JSON body.'));
+      let body: unknown;
+      try {
+        const text = await readBody(req, maxBody);
+        body = text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+      } catch (e) {
+        return sendJson(res, (e as { status?: number }).status ?? 400, errorBody('invalid_input', `Request body: ${(e as Error).message}`, 'body'));
+      }
+      try {
+        const value = await (backend.api[method] as (r: unknown) => Promise<unknown>)(body);
+        return sendJson(res, 200, value);
+      } catch (e) {
+        if (isImlabError(e)) return sendJson(res, e.code === 'not_found' ? 404 : e.code === 'internal' ? 500 : 400, { error: e.toJSON() });
+        return sendJson(res, 500, errorBody('internal', (e as Error).message));
+      }
+    }
+    return serveStatic(url, res);
+  }
+
+  function streamEvents(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    const offs = API_EVENTS.map((event) => backend.subscribe(event, (payload) => res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`)));
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(ping);
+      offs.forEach((off) => off());
+    });
+  }
+
+  function serveStatic(url: URL, res: ServerResponse): void {
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return sendJson(res, 400, errorBody('invalid_input', 'Malformed path.'));
+    }
+    const file = resolve(staticRoot, `.${path === '/' ? '/index.html' : path}`);
+    const rel = relative(staticRoot, file);
+    if (rel.startsWith('..') || rel.includes(`..${sep}`) || resolve(file) !== file || path.includes('\0')) {
+      return sendJson(res, 403, errorBody('forbidden', 'Path outside the app.'));
+    }
+    if (!existsSync(file) || !statSync(file).isFile()) return sendJson(res, 404, errorBody('not_found', `No file ${path}.`));
+    const headers: Record<string, string> = { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' };
+    // The first load carries the token in the URL; the cookie lets the page's own requests through.
+    if (url.searchParams.get('token') === token) headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    res.writeHead(200, headers);
+    createReadStream(file).pipe(res);
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(o.port ?? 0, '127.0.0.1', () => ok());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  origin = `http://127.0.0.1:${port}`;
+  return {
+    url: origin,
+    openUrl: `${origin}/?token=${token}`,
+    token,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+function cookieToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, v] = part.trim().split('=');
+    if (k === COOKIE) return v;
+  }
+  return undefined;
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<string> {
+  return new Promise((ok, fail) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        fail(Object.assign(new Error(`larger than ${max} bytes`), { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+}
+
+export function defaultStaticDir(): string {
+  return join(process.cwd(), 'out', 'renderer');
+}

@@ -1,0 +1,41 @@
+/**
+ * A sweep: the whole GAIL-vs-BC experiment as one spec. Per environment an
+ * expert run, a sample run that depends on it, then BC and/or GAIL for every
+ * number of trajectories × seed, each depending on the sample run. Or start
+ * from an existing dataset and skip the expert.
+ */
+import { z } from 'zod';
+import { ENV_IDS } from './envCatalog';
+
+export const MAX_SWEEP_RUNS = 1000;
+
+const envId = z.enum(ENV_IDS, { error: `expected one of ${ENV_IDS.join(', ')}` });
+const settings = z.record(z.string(), z.unknown());
+
+export const sweepSpecSchema = z
+  .object({
+    kind: z.literal('sweep').optional().describe('Marks a preset file as a sweep.'),
+    name: z.string().min(1).max(200).describe('Sweep name; run names are made from it.'),
+    envs: z.array(envId).min(1).describe('Environments to run the experiment on.'),
+    expert: settings.optional().describe('Expert run settings (an expert config without kind/env), e.g. {"algorithm":"trpo","totalSteps":1500000}.'),
+    dataset: z.string().optional().describe('Use this existing dataset ("dataset:<id>") instead of training an expert (one env only).'),
+    sample: z
+      .object({
+        episodes: z.int().min(1).max(100_000).default(25),
+        deterministic: z.boolean().default(false),
+        seed: z.int().min(0).default(0),
+      })
+      .prefault({})
+      .describe('How the expert is sampled into a dataset.'),
+    methods: z.array(z.enum(['bc', 'gail'])).min(1).default(['bc', 'gail']).describe('Imitation methods to compare.'),
+    trajectories: z.array(z.int().min(1).max(100_000)).min(1).describe('Numbers of expert trajectories k (the paper: 4, 11, 18, 25).'),
+    seeds: z.array(z.int().min(0).max(2 ** 31 - 1)).min(1).describe('Seeds of the imitation runs.'),
+    bc: settings.default({}).describe('BC settings shared by every BC run (a bc config without kind/env/dataset/trajectories/seed).'),
+    gail: settings.default({}).describe('GAIL settings shared by every GAIL run.'),
+    priority: z.int().min(-1000).max(1000).default(0).describe('Queue priority of the sweep\'s runs (higher first).'),
+  })
+  .refine((s) => s.expert !== undefined || s.dataset !== undefined, { message: 'give either expert settings or an existing dataset', path: ['expert'] })
+  .refine((s) => s.dataset === undefined || s.envs.length === 1, { message: 'an existing dataset belongs to one environment: list exactly one env', path: ['envs'] });
+
+export type SweepSpec = z.infer<typeof sweepSpecSchema>;
+export type SweepSpecInput = z.input<typeof sweepSpecSchema>;
