@@ -5,7 +5,11 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts'), runProcess: resolve('src/main/core/runs/runProcess.ts') } },
+      rollupOptions: {
+        input: { index: resolve('src/main/index.ts'), runProcess: resolve('src/main/core/runs/runProcess.ts') },
+        // Optional native backend: loaded at run time when it is installed.
+        external: ['@tensorflow/tfjs-node'],
+      },
     },
   },
   preload: {

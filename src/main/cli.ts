@@ -9,6 +9,7 @@ import { envsCommand } from './cli/commands/envs';
 import { RUN_HELP, runCommand } from './cli/commands/run';
 import { datasetsCommand, listCommand, QUEUE_HELP, queueCommand, runControlCommand, showCommand, workCommand } from './cli/commands/queueCommands';
 import { SERVE_HELP, serveCommand } from './cli/commands/serve';
+import { exportCommand, importCommand, TRANSFER_HELP } from './cli/commands/transfer';
 import { SIM_HELP, simCommand } from './cli/commands/sim';
 import { createOutput } from './cli/output';
 
@@ -22,6 +23,7 @@ commands:
   ${BENCH_HELP.split('\n').join('\n  ')}
   ${RUN_HELP.split('\n').join('\n  ')}
   ${QUEUE_HELP.split('\n').join('\n  ')}
+  ${TRANSFER_HELP.split('\n').join('\n  ')}
   ${SERVE_HELP.split('\n').join('\n  ')}
 
 --json prints machine-readable JSON on stdout (use npm run --silent to keep npm's banner out).`;
@@ -60,6 +62,10 @@ async function main(argv: string[]): Promise<number> {
         return await runControlCommand(command, rest, out);
       case 'serve':
         return await serveCommand(rest, out);
+      case 'export':
+        return await exportCommand(rest, out);
+      case 'import':
+        return await importCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':

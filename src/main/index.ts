@@ -3,6 +3,7 @@
  * (payloads validated by the service), each API event sent to the window.
  * All behaviour lives in core/; this file only adapts transports.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { API_EVENTS, API_METHODS, ipcChannel } from '../shared/api';
@@ -32,7 +33,14 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/** better-sqlite3 built for Electron's ABI: by scripts/electron-native.mjs in development, by electron-builder when packaged. */
+function useElectronSqlite(): void {
+  const dev = join(import.meta.dirname, '..', 'native', `electron-${process.versions.electron}`, 'build', 'Release', 'better_sqlite3.node');
+  if (!app.isPackaged && existsSync(dev)) process.env.IMLAB_SQLITE_BINDING = dev;
+}
+
 void app.whenReady().then(async () => {
+  useElectronSqlite();
   coordinator = await startCoordinator({
     appVersion: app.getVersion(),
     home: process.env.IMLAB_HOME ?? app.getPath('userData'),

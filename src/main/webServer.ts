@@ -55,7 +55,8 @@ function errorBody(code: string, message: string, field?: string) {
 export async function startWebServer(backend: Backend, o: WebServerOptions): Promise<WebServer> {
   const token = o.token ?? randomBytes(24).toString('base64url');
   const staticRoot = resolve(o.staticDir);
-  const maxBody = o.maxBodyBytes ?? 5 * 1024 * 1024;
+  // Generous: dataset imports travel as base64 JSON; the server only listens locally behind a token.
+  const maxBody = o.maxBodyBytes ?? 1024 * 1024 * 1024;
   let origin = '';
 
   const tokenOk = (req: IncomingMessage, url: URL): boolean => {
@@ -169,8 +170,9 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > max) {
+        // Answer now (a settled promise ignores later calls); the rest is read
+        // and dropped rather than cutting the socket, so the reply arrives.
         fail(Object.assign(new Error(`larger than ${max} bytes`), { status: 413 }));
-        req.destroy();
         return;
       }
       chunks.push(c);

@@ -78,6 +78,17 @@ export const apiRequestSchemas = {
   listSweeps: empty,
   listPresets: empty,
   resultsTable: z.object({ sweepId: id.optional() }).strict(),
+  exportResultsCsv: z.object({ sweepId: id.optional() }).strict(),
+  exportMetricsCsv: z.object({ runId: id }).strict(),
+  exportDatasetNpz: z.object({ datasetId: id }).strict(),
+  importDatasetNpz: z
+    .object({
+      env: z.string(),
+      name: z.string().min(1).max(200).optional(),
+      /** The .npz file, base64-encoded. */
+      data: z.base64({ error: 'expected the file as base64' }),
+    })
+    .strict(),
 } as const;
 
 export type ApiMethod = keyof typeof apiRequestSchemas;
@@ -106,6 +117,10 @@ export interface ApiResponses {
   listSweeps: { id: number; name: string; createdAt: number; runs: number }[];
   listPresets: PresetInfo[];
   resultsTable: ResultsTable;
+  exportResultsCsv: { fileName: string; csv: string };
+  exportMetricsCsv: { fileName: string; csv: string; rows: number };
+  exportDatasetNpz: { fileName: string; base64: string };
+  importDatasetNpz: { id: number; trajectories: number; steps: number; meanReturn: number; stdReturn: number };
 }
 
 export type Api = { [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponses[M]> };

@@ -4,7 +4,7 @@
  * learns to separate expert from policy samples and then rewards expert-like
  * behaviour more (the sign GAIL needs).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/main/core/math/rng';
 import { bernoulliEntropy, Discriminator, discriminatorLoss, gailReward } from '../../src/main/core/learn/discriminator';

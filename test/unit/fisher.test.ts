@@ -4,7 +4,7 @@
  * the mean's MLP parameters (J by central differences on MlpForward) and 2·I
  * for the log-std entries, block-diagonal.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/main/core/math/rng';
 import { initMlpParams, MlpForward, MlpLayout } from '../../src/main/core/learn/mlp';

@@ -3,7 +3,7 @@
  * forward equals the per-row JS forward; backward() is the exact gradient;
  * jvp() is the exact directional derivative (forward mode, no nested tf.grad).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/main/core/math/rng';
 import { initMlpParams, MlpForward, MlpLayout } from '../../src/main/core/learn/mlp';

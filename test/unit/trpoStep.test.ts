@@ -4,7 +4,7 @@
  * (KL recomputed here from the policy's new means in float64), the surrogate
  * improves, and degenerate inputs (zero or NaN advantages) are handled.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/main/core/math/rng';
 import { MlpForward } from '../../src/main/core/learn/mlp';

@@ -8,9 +8,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { apiRequestSchemas, type Api, type ApiMethod, type ApiParsedRequest, type Backend, type EnvSummary, type PresetInfo } from '../../shared/api';
-import { ENV_IDS, ENV_SPECS } from '../../shared/envCatalog';
+import { ENV_IDS, ENV_SPECS, envSpec } from '../../shared/envCatalog';
 import { ImlabError } from '../../shared/errors';
 import { parseInput } from '../../shared/validate';
+import { metricsCsv, resultsTableCsv } from './data/csv';
+import { exportDatasetNpz, importDatasetNpz } from './data/npzDataset';
 import { resultsTable } from './data/results';
 import { EventHub } from './events';
 import { dataHome, type DataHome } from './home';
@@ -178,6 +180,32 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
     },
     async resultsTable(r) {
       return resultsTable(store, randomReturn, parseRequest('resultsTable', r).sweepId);
+    },
+    async exportResultsCsv(r) {
+      const { sweepId } = parseRequest('exportResultsCsv', r);
+      return { fileName: sweepId ? `results-sweep-${sweepId}.csv` : 'results.csv', csv: resultsTableCsv(await resultsTable(store, randomReturn, sweepId)) };
+    },
+    async exportMetricsCsv(r) {
+      const { runId } = parseRequest('exportMetricsCsv', r);
+      requireRun(store, runId);
+      const rows = store.allMetrics(runId);
+      return { fileName: `run-${runId}-metrics.csv`, csv: metricsCsv(rows), rows: rows.length };
+    },
+    async exportDatasetNpz(r) {
+      const { datasetId } = parseRequest('exportDatasetNpz', r);
+      const d = store.loadDataset(datasetId);
+      if (!d) throw new ImlabError('not_found', `No dataset with id ${datasetId}.`, 'datasetId');
+      return { fileName: `dataset-${datasetId}-${d.env}.npz`, base64: exportDatasetNpz(d).toString('base64') };
+    },
+    async importDatasetNpz(r) {
+      const q = parseRequest('importDatasetNpz', r);
+      const env = envSpec(q.env).id;
+      // Parsed and checked completely before anything is written; the insert is one transaction.
+      const d = importDatasetNpz(Buffer.from(q.data, 'base64'), env, q.name);
+      const name = q.name ?? `imported ${env}`;
+      const id = store.insertDataset(d, name, null);
+      const row = store.getDatasetRow(id)!;
+      return { id, trajectories: row.trajectories, steps: row.steps, meanReturn: row.meanReturn, stdReturn: row.stdReturn };
     },
   };
 

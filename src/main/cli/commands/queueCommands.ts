@@ -21,7 +21,7 @@ Every command takes --home <folder> (default: IMLAB_HOME or the per-user data fo
 
 const APP_VERSION = '0.1.0';
 
-function homeOption(argv: string[]): { home?: string; rest: string[] } {
+export function homeOption(argv: string[]): { home?: string; rest: string[] } {
   const i = argv.indexOf('--home');
   if (i < 0) return { rest: argv };
   const home = argv[i + 1];
@@ -29,7 +29,7 @@ function homeOption(argv: string[]): { home?: string; rest: string[] } {
   return { home, rest: [...argv.slice(0, i), ...argv.slice(i + 2)] };
 }
 
-async function withConnection<T>(argv: string[], access: Access, fn: (c: Awaited<ReturnType<typeof connect>>, rest: string[]) => Promise<T>): Promise<T> {
+export async function withConnection<T>(argv: string[], access: Access, fn: (c: Awaited<ReturnType<typeof connect>>, rest: string[]) => Promise<T>): Promise<T> {
   const { home, rest } = homeOption(argv);
   const c = await connect(home, access, APP_VERSION);
   try {

@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImlabError } from '../../../shared/errors';
@@ -14,12 +13,24 @@ export const SERVE_HELP = `imlab serve [--port N] [--open] [--home <folder>] [--
   token in the printed URL (requests without it get 401). Ctrl-C stops it;
   running runs checkpoint and resume on the next start.`;
 
-/** The renderer build the web shell serves; built on first use. */
+/** Newest modification time of the files under `dir`. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** The renderer build the web shell serves; (re)built when missing or older than its sources. */
 function ensureRendererBuilt(out: Output): string {
   const dir = join(process.cwd(), 'out', 'renderer');
-  if (existsSync(join(dir, 'index.html'))) return dir;
-  out.info('building the app (first start)…');
-  const cli = createRequire(import.meta.url).resolve('electron-vite/bin/electron-vite.js');
+  const index = join(dir, 'index.html');
+  const sources = ['src/renderer', 'src/shared'].map((d) => join(process.cwd(), d)).filter(existsSync);
+  if (existsSync(index) && (sources.length === 0 || statSync(index).mtimeMs >= Math.max(...sources.map(newestMtime)))) return dir;
+  out.info('building the app…');
+  const cli = join(process.cwd(), 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
   const r = spawnSync(process.execPath, [cli, 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error('building the renderer failed (npm run build shows why)');
   return dir;

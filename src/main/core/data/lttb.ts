@@ -12,11 +12,14 @@ export function lttbIndices(x: ArrayLike<number>, y: ArrayLike<number>, threshol
     return n === 0 ? [] : n === 1 ? [0] : [0, n - 1];
   }
   const kept = [0];
-  const every = (n - 2) / (threshold - 2);
+  const buckets = threshold - 2;
+  // Bucket i covers [1 + ⌊i·(n−2)/buckets⌋, 1 + ⌊(i+1)·(n−2)/buckets⌋) in exact
+  // integer arithmetic: floating-point bounds can round down and drop point n−2.
+  const bound = (i: number) => 1 + Math.floor((i * (n - 2)) / buckets);
   let a = 0;
-  for (let i = 0; i < threshold - 2; i++) {
-    const nextStart = Math.floor((i + 1) * every) + 1;
-    const nextEnd = Math.min(Math.floor((i + 2) * every) + 1, n);
+  for (let i = 0; i < buckets; i++) {
+    const nextStart = bound(i + 1);
+    const nextEnd = i + 1 < buckets ? bound(i + 2) : n;
     let avgX = 0;
     let avgY = 0;
     for (let j = nextStart; j < nextEnd; j++) {
@@ -26,8 +29,8 @@ export function lttbIndices(x: ArrayLike<number>, y: ArrayLike<number>, threshol
     const count = nextEnd - nextStart;
     avgX /= count;
     avgY /= count;
-    const start = Math.floor(i * every) + 1;
-    const end = Math.floor((i + 1) * every) + 1;
+    const start = bound(i);
+    const end = bound(i + 1);
     let best = start;
     let bestArea = -1;
     for (let j = start; j < end; j++) {

@@ -4,7 +4,7 @@
  * best-validation snapshot kept. Loss: squared error of the mean (log-std
  * untouched) or the Gaussian negative log-likelihood (fits log-std too).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { decodeFloat64, encodeFloat64 } from '../math/base64';
 import type { Rng } from '../math/rng';
 import { Adam, type AdamState } from './adam';

@@ -5,7 +5,7 @@
  * c·mean Bernoulli entropy of D; policy reward −log(1 − D + 1e-8) (baselines).
  * Gradients w.r.t. the logits are closed-form, then one reverse pass.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { decodeFloat32, encodeFloat32 } from '../math/base64';
 import type { Rng } from '../math/rng';
 import { RunningNorm, type RunningNormState } from '../math/runningNorm';

@@ -14,7 +14,7 @@
  * matMul with transposeA/B is ~12× slower than on a transposed copy, so
  * transposes are cached (activations) or made in JS (weights).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { MlpLayout } from './mlp';
 
 export interface MlpActivations {
@@ -136,8 +136,8 @@ export class MlpTf {
       const pieces: tf.Tensor[] = new Array(2 * L);
       let g: tf.Tensor2D = dOut;
       for (let l = L - 1; l >= 0; l--) {
-        pieces[2 * l] = tf.matMul(this.inputT(acts, l), g).reshape([-1]);
-        pieces[2 * l + 1] = tf.matMul(this.onesRow(n), g).reshape([-1]);
+        pieces[2 * l] = tf.reshape(tf.matMul(this.inputT(acts, l), g), [-1]);
+        pieces[2 * l + 1] = tf.reshape(tf.matMul(this.onesRow(n), g), [-1]);
         if (l > 0) g = tf.mul(tf.matMul(g, this.layers[l].back!), acts.derivs[l - 1]);
       }
       return tf.concat(pieces);

@@ -4,7 +4,7 @@
  * standardised per minibatch, one Adam (ε = 1e-5) over policy, log-std and
  * value function, global gradient-norm clipping, optional linear lr decay.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { PpoSettingsConfig } from '../../../shared/runConfigs';
 import type { Rng } from '../math/rng';
 import { Adam, type AdamState } from './adam';

@@ -8,7 +8,7 @@
  * MLP's forward-mode pass, Jᵀ(·) by its reverse pass, M = 1/σ² for the mean and
  * 2 for each log-std (shared by all samples). No nested tf.grad.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { conjugateGradient, dot } from './conjugateGradient';
 import { assertAllFinite, assertFinite } from './divergence';
 import { entropy, logProb, meanKl } from './gaussian';

@@ -3,7 +3,7 @@
  * squared error to the GAE returns (baselines: 5 epochs, minibatch 128,
  * lr 1e-3, final partial minibatch dropped).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { decodeFloat32, encodeFloat32 } from '../math/base64';
 import type { Rng } from '../math/rng';
 import { Adam, type AdamState } from './adam';

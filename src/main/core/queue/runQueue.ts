@@ -54,6 +54,9 @@ export interface QueueOptions {
 
 export class RunQueue {
   private readonly active = new Map<number, Active>();
+  private pendingMetrics: { runId: number; iteration: number; envSteps: number; values: Record<string, number> }[] = [];
+  private pendingRows = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
   private started = false;
   private closing = false;
 
@@ -100,6 +103,8 @@ export class RunQueue {
     await Promise.race([Promise.all([...this.active.values()].map((a) => a.exited)), delay(this.options.stopGraceMs ?? 15_000)]);
     for (const a of this.active.values()) a.handle.kill();
     await Promise.all([...this.active.values()].map((a) => a.exited));
+    this.executor.dispose?.();
+    this.flushMetrics();
   }
 
   // ---- adding work ------------------------------------------------------
@@ -273,12 +278,13 @@ export class RunQueue {
       return;
     }
     const dir = this.store.runDir(run.id)!;
+    this.flushMetrics();
     let resolveExit!: () => void;
     const exited = new Promise<void>((r) => (resolveExit = r));
     const entry: Active = { handle: undefined as unknown as RunHandle, cancelRequested: false, stopRequested: false, artifacts: new Set(), exited };
     this.active.set(run.id, entry);
     entry.handle = this.executor.start(
-      { type: 'start', config, dir, dbPath: this.home.dbPath },
+      { type: 'start', config, dir, dbPath: this.home.dbPath, resumeAtMost: this.store.lastStoredStep(run.id) },
       {
         onMessage: (m) => this.onMessage(run.id, entry, m),
         onExit: (code, signal) => {
@@ -309,9 +315,7 @@ export class RunQueue {
         break;
       }
       case 'metrics':
-        this.store.insertMetrics(id, e.iteration, e.envSteps, e.values);
-        this.listener.metricsAppended({ runId: id, iteration: e.iteration, envSteps: e.envSteps });
-        this.emitRun(id);
+        this.bufferMetrics(id, e.iteration, e.envSteps, e.values);
         break;
       case 'evaluation':
         this.store.insertEvaluation(id, e.iteration, e.envSteps, e.final, e.result);
@@ -333,6 +337,7 @@ export class RunQueue {
 
   private onExit(id: number, a: Active, code: number | null, signal: NodeJS.Signals | null): void {
     this.active.delete(id);
+    this.flushMetrics();
     const now = Date.now();
     if (!this.store.getRun(id)) return;
     if (code === 0 && a.summary) {
@@ -372,6 +377,35 @@ export class RunQueue {
         for (const set of t.sets) this.store.insertTrajectories({ runId: id }, set.trajectories.map(decodeTrajectory), set.mode);
         rmSync(file, { force: true });
       }
+    }
+  }
+
+  /**
+   * Metric rows are written in batches (every 100 ms or 5,000 rows, across
+   * runs): one transaction per iteration per run would cap ingestion far
+   * below what a busy queue reports. A crash loses at most the unflushed
+   * batch, and runs resume from a checkpoint no newer than the stored rows.
+   */
+  private bufferMetrics(runId: number, iteration: number, envSteps: number, values: Record<string, number>): void {
+    this.pendingMetrics.push({ runId, iteration, envSteps, values });
+    this.pendingRows += Object.keys(values).length;
+    if (this.pendingRows >= 5000) this.flushMetrics();
+    else this.flushTimer ??= setTimeout(() => this.flushMetrics(), 100);
+  }
+
+  private flushMetrics(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pendingMetrics.length === 0) return;
+    const rows = this.pendingMetrics;
+    this.pendingMetrics = [];
+    this.pendingRows = 0;
+    this.store.insertMetricRows(rows);
+    const newest = new Map<number, { runId: number; iteration: number; envSteps: number }>();
+    for (const r of rows) if ((newest.get(r.runId)?.iteration ?? -1) < r.iteration) newest.set(r.runId, r);
+    for (const n of newest.values()) {
+      this.listener.metricsAppended({ runId: n.runId, iteration: n.iteration, envSteps: n.envSteps });
+      this.emitRun(n.runId);
     }
   }
 

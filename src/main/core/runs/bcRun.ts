@@ -8,6 +8,7 @@ import { evaluatePolicy } from '../learn/evaluate';
 import { GaussianPolicy, type PolicyFile } from '../learn/policy';
 import type { RngState } from '../math/rng';
 import { SimModel } from '../sim/simModel';
+import { yieldToEventLoop } from './onPolicyRun';
 import { RunInterrupted, type RunContext } from './runContext';
 import { evalSeed, seedStreams } from './seeds';
 import { FILES } from './storage';
@@ -36,7 +37,7 @@ export async function runBc(c: BcConfig, ctx: RunContext): Promise<RunSummary> {
   const trainer = new BcTrainer(policy, pairs.obs, pairs.actions, pairs.count, c, rng);
   let resumedFrom: number | null = null;
   try {
-    const latest = ctx.resume ? ctx.storage.latestCheckpoint<BcCheckpoint>() : null;
+    const latest = ctx.resume ? ctx.storage.latestCheckpoint<BcCheckpoint>(ctx.resumeAtMost) : null;
     if (latest) {
       const restored = GaussianPolicy.fromFile(latest.state.policy);
       policy.setFlat(restored.getFlat());
@@ -74,6 +75,7 @@ export async function runBc(c: BcConfig, ctx: RunContext): Promise<RunSummary> {
         const ev = evaluatePolicy(sim, policy, { episodes: c.evalEpisodes, deterministic: true, seed: evalSeed(c.seed, it) });
         ctx.sink.emit({ type: 'evaluation', iteration: it, envSteps: 0, final: false, result: ev.result });
       }
+      if (it % 50 === 0) await yieldToEventLoop();
       if (c.checkpointEvery > 0 && it % c.checkpointEvery === 0 && it < c.iterations) checkpoint();
       if (ctx.signal?.aborted && it < c.iterations) {
         checkpoint();

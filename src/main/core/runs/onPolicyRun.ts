@@ -93,7 +93,7 @@ export async function runOnPolicy(
   let resumedFrom: number | null = null;
 
   try {
-    const latest = ctx.resume ? ctx.storage.latestCheckpoint<Checkpoint>() : null;
+    const latest = ctx.resume ? ctx.storage.latestCheckpoint<Checkpoint>(ctx.resumeAtMost) : null;
     if (latest) {
       const c = latest.state;
       const restored = GaussianPolicy.fromFile(c.policy);
@@ -176,6 +176,8 @@ export async function runOnPolicy(
         ctx.sink.emit({ type: 'evaluation', iteration, envSteps, final: false, result: ev.result });
       }
       const last = envSteps >= s.totalSteps;
+      // Training is synchronous; yielding here lets a stop request (SIGTERM, a lost coordinator) arrive.
+      await yieldToEventLoop();
       if (!last && s.checkpointEvery > 0 && iteration % s.checkpointEvery === 0) checkpoint();
       if (ctx.signal?.aborted && !last) {
         if (s.checkpointEvery === 0 || iteration % s.checkpointEvery !== 0) checkpoint();
@@ -211,6 +213,10 @@ export async function runOnPolicy(
     vec.dispose();
     sim.dispose();
   }
+}
+
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Runs fn, naming the iteration and env step in a non-finite-value error. */

@@ -15,6 +15,8 @@ export interface RunContext {
   signal?: AbortSignal;
   /** Continue from the storage's latest checkpoint when there is one. */
   resume: boolean;
+  /** When resuming, use the newest checkpoint at or before this iteration. */
+  resumeAtMost?: number;
   loadDataset: DatasetLoader;
 }
 

@@ -6,14 +6,8 @@
 import type { ProgressSink, RunSummary } from '../../../shared/progress';
 import { runConfigSchema, type RunConfig } from '../../../shared/runConfigs';
 import { parseInput } from '../../../shared/validate';
-import { initBackend } from '../learn/backend';
 import { NonFiniteError } from '../learn/divergence';
-import { runBc } from './bcRun';
-import { runEval } from './evalRun';
-import { runExpert } from './expertRun';
-import { runGail } from './gailRun';
 import type { DatasetLoader, RunContext } from './runContext';
-import { runSample } from './sampleRun';
 import { FILES, loadDataset, type RunStorage } from './storage';
 
 export interface RunJobOptions {
@@ -23,6 +17,8 @@ export interface RunJobOptions {
   resume?: boolean;
   /** Default: datasets are files or run folders. */
   loadDataset?: DatasetLoader;
+  /** Resume from no checkpoint newer than this iteration. */
+  resumeAtMost?: number;
 }
 
 /** Validates `input` as a run config (errors name the field) without running it. */
@@ -32,26 +28,29 @@ export function parseRunConfig(input: unknown): RunConfig {
 
 export async function runJob(input: unknown, o: RunJobOptions): Promise<RunSummary> {
   const config = parseRunConfig(input);
-  const backend = await initBackend();
+  // Each kind's code is loaded on demand: sampling and evaluation act through
+  // the plain-JS forward and never pay for loading tfjs in their process.
+  const learns = config.kind === 'expert' || config.kind === 'bc' || config.kind === 'gail';
+  const backend = learns ? await (await import('../learn/backend')).initBackend() : 'js';
   o.storage.writeJson(FILES.config, config);
-  const ctx: RunContext = { sink: o.sink, storage: o.storage, backend, signal: o.signal, resume: o.resume ?? false, loadDataset: o.loadDataset ?? loadDataset };
+  const ctx: RunContext = { sink: o.sink, storage: o.storage, backend, signal: o.signal, resume: o.resume ?? false, resumeAtMost: o.resumeAtMost, loadDataset: o.loadDataset ?? loadDataset };
   let summary: RunSummary;
   try {
     switch (config.kind) {
       case 'expert':
-        summary = await runExpert(config, ctx);
+        summary = await (await import('./expertRun')).runExpert(config, ctx);
         break;
       case 'gail':
-        summary = await runGail(config, ctx);
+        summary = await (await import('./gailRun')).runGail(config, ctx);
         break;
       case 'bc':
-        summary = await runBc(config, ctx);
+        summary = await (await import('./bcRun')).runBc(config, ctx);
         break;
       case 'sample':
-        summary = await runSample(config, ctx);
+        summary = await (await import('./sampleRun')).runSample(config, ctx);
         break;
       case 'eval':
-        summary = await runEval(config, ctx);
+        summary = await (await import('./evalRun')).runEval(config, ctx);
         break;
     }
   } catch (e) {

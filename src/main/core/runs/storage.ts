@@ -25,7 +25,8 @@ export interface RunStorage {
   writeJson(name: string, value: unknown): string;
   readJson<T>(name: string): T | null;
   saveCheckpoint(iteration: number, state: unknown): string;
-  latestCheckpoint<T>(): { iteration: number; state: T } | null;
+  /** The newest checkpoint, or the newest at or before maxIteration. */
+  latestCheckpoint<T>(maxIteration?: number): { iteration: number; state: T } | null;
 }
 
 /** Writes atomically: a crash mid-write leaves the previous file intact. */
@@ -61,8 +62,8 @@ export class RunDirectory implements RunStorage {
     return name;
   }
 
-  latestCheckpoint<T>(): { iteration: number; state: T } | null {
-    const all = this.checkpointFiles();
+  latestCheckpoint<T>(maxIteration = Infinity): { iteration: number; state: T } | null {
+    const all = this.checkpointFiles().filter((f) => Number(f.slice(5, 13)) <= maxIteration);
     const last = all[all.length - 1];
     if (!last) return null;
     const iteration = Number(last.slice(5, 13));

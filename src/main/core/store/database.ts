@@ -13,15 +13,20 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
+/**
+ * The compiled better-sqlite3 module to use instead of the one in
+ * node_modules: the Electron app sets IMLAB_SQLITE_BINDING to a build for
+ * Electron's ABI (scripts/electron-native.mjs).
+ */
+function nativeBinding(): string | undefined {
+  return process.env.IMLAB_SQLITE_BINDING || undefined;
+}
+
 export function openDatabase(path: string, o: OpenOptions = {}): Db {
-  const db = new Database(path, { readonly: o.readonly ?? false, fileMustExist: o.readonly ?? false });
+  const db = new Database(path, { readonly: o.readonly ?? false, fileMustExist: o.readonly ?? false, nativeBinding: nativeBinding() });
   try {
     db.pragma('busy_timeout = 5000');
-    if (!o.readonly) {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-    }
-    db.pragma('foreign_keys = ON');
+    // Check the version before changing anything, so a newer database stays byte-identical.
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new ImlabError(
@@ -30,6 +35,11 @@ export function openDatabase(path: string, o: OpenOptions = {}): Db {
         'database',
       );
     }
+    if (!o.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
     if (!o.readonly) migrate(db, version);
     return db;
   } catch (e) {

@@ -150,6 +150,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'index runs by status then id, for the newest page of runs with a given status',
+    sql: `CREATE INDEX runs_status_id ON runs(status, id);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -2,6 +2,7 @@
  * The run database's queries. One Store per process; the coordinator's is the
  * only one that writes (run processes report to it), others open read-only.
  */
+import type Database from 'better-sqlite3';
 import type { EnvId } from '../../../shared/envCatalog';
 import type { RunKind } from '../../../shared/runConfigs';
 import type { DatasetRow, MetricSeries, RunDetail, RunRow, RunStatus } from '../../../shared/runs';
@@ -326,22 +327,53 @@ export class Store {
     return id;
   }
 
+  private statements = new Map<string, Database.Statement>();
+
+  /** Prepared once per Store: preparing costs ~10 µs, paid per call otherwise. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
   /** One iteration's metric rows, in one transaction; a replayed iteration overwrites its rows. */
   insertMetrics(runId: number, iteration: number, envSteps: number, values: Record<string, number>): void {
-    this.insertMetricBatch(runId, [{ iteration, envSteps, values }]);
+    this.insertMetricRows([{ runId, iteration, envSteps, values }]);
   }
 
   insertMetricBatch(runId: number, rows: { iteration: number; envSteps: number; values: Record<string, number> }[]): void {
-    const stmt = this.db.prepare('INSERT OR REPLACE INTO metrics (run_id, name_id, step, env_steps, value) VALUES (?, ?, ?, ?, ?)');
-    const progress = this.db.prepare('UPDATE runs SET iteration = max(iteration, ?), env_steps = max(env_steps, ?) WHERE id = ?');
+    this.insertMetricRows(rows.map((r) => ({ runId, ...r })));
+  }
+
+  /**
+   * Metric rows of any runs in one transaction (the coordinator batches what
+   * its runs report): each run's iteration counter moves to its newest row.
+   */
+  insertMetricRows(rows: { runId: number; iteration: number; envSteps: number; values: Record<string, number> }[]): void {
+    if (rows.length === 0) return;
+    const insert = this.stmt('INSERT OR REPLACE INTO metrics (run_id, name_id, step, env_steps, value) VALUES (?, ?, ?, ?, ?)');
+    const progress = this.stmt('UPDATE runs SET iteration = max(iteration, ?), env_steps = max(env_steps, ?) WHERE id = ?');
     this.db.transaction(() => {
-      let last = rows[rows.length - 1];
+      const newest = new Map<number, { iteration: number; envSteps: number }>();
       for (const r of rows) {
-        for (const [name, v] of Object.entries(r.values)) stmt.run(runId, this.nameId(name), r.iteration, r.envSteps, Number.isFinite(v) ? v : null);
-        if (r.iteration > last.iteration) last = r;
+        for (const name in r.values) {
+          const v = r.values[name];
+          insert.run(r.runId, this.nameId(name), r.iteration, r.envSteps, Number.isFinite(v) ? v : null);
+        }
+        const n = newest.get(r.runId);
+        if (!n || r.iteration > n.iteration) newest.set(r.runId, r);
       }
-      if (last) progress.run(last.iteration, last.envSteps, runId);
+      for (const [runId, n] of newest) progress.run(n.iteration, n.envSteps, runId);
     })();
+  }
+
+  /** The newest iteration whose metric rows are all stored (they are written per iteration, atomically). */
+  lastStoredStep(runId: number): number {
+    const r = this.stmt('SELECT max(step) AS s FROM metrics WHERE run_id = ?').get(runId) as { s: number | null };
+    return r.s ?? 0;
   }
 
   /** After a resume from checkpoint `iteration`, the run's counters go back to it (rows are overwritten as they come). */
@@ -370,20 +402,28 @@ export class Store {
     ).map((r) => r.name);
   }
 
-  /** Each named series from `sinceStep` on, downsampled (LTTB) to maxPoints unless raw. */
+  /**
+   * Each named series from `sinceStep` on, downsampled with LTTB to maxPoints
+   * unless raw. Columns are read one at a time with pluck: building one JS
+   * array per row costs ~5× more than the scan itself (100k rows: 12 ms per
+   * plucked column against ~70 ms for rows of three).
+   */
   getMetrics(runId: number, names: string[], q: MetricsQuery = {}): MetricSeries[] {
-    const stmt = this.db.prepare('SELECT step, env_steps, value FROM metrics WHERE run_id = ? AND name_id = ? AND step >= ? ORDER BY step').raw(true);
+    const since = q.sinceStep ?? 0;
+    const max = q.maxPoints ?? 1500;
+    const column = (col: 'step' | 'env_steps' | 'value') =>
+      this.stmt(`SELECT ${col} FROM metrics WHERE run_id = ? AND name_id = ? AND step >= ? ORDER BY step`).pluck(true);
     return names.map((name) => {
-      const nameRow = this.db.prepare('SELECT id FROM metric_names WHERE name = ?').get(name) as { id: number } | undefined;
+      const nameRow = this.stmt('SELECT id FROM metric_names WHERE name = ?').get(name) as { id: number } | undefined;
       if (!nameRow) return { name, steps: [], envSteps: [], values: [], total: 0 };
-      const rows = stmt.all(runId, nameRow.id, q.sinceStep ?? 0) as [number, number, number | null][];
-      const steps = rows.map((r) => r[0]);
-      const envSteps = rows.map((r) => r[1]);
-      const values = rows.map((r) => r[2]);
-      const max = q.maxPoints ?? 1500;
-      if (q.raw || rows.length <= max) return { name, steps, envSteps, values, total: rows.length };
+      const args = [runId, nameRow.id, since];
+      const steps = column('step').all(...args) as number[];
+      const values = column('value').all(...args) as (number | null)[];
+      const envSteps = column('env_steps').all(...args) as number[];
+      const total = steps.length;
+      if (q.raw || total <= max) return { name, steps, envSteps, values, total };
       const keep = lttbIndices(steps, values.map((v) => v ?? 0), max);
-      return { name, steps: keep.map((i) => steps[i]), envSteps: keep.map((i) => envSteps[i]), values: keep.map((i) => values[i]), total: rows.length };
+      return { name, steps: keep.map((i) => steps[i]), envSteps: keep.map((i) => envSteps[i]), values: keep.map((i) => values[i]), total };
     });
   }
 

@@ -1,0 +1,87 @@
+/** The web shell's boundary: token, origin, body and path checks, and what it never sends. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCoordinator, type Coordinator } from '../../src/main/core/service';
+import { startWebServer, type WebServer } from '../../src/main/webServer';
+import { tempDir } from '../helpers/runs';
+
+describe('web shell', () => {
+  let c: Coordinator;
+  let web: WebServer;
+
+  beforeAll(async () => {
+    c = await startCoordinator({ appVersion: 'test', home: tempDir('web-home'), runQueue: false });
+    const root = tempDir('web');
+    const staticDir = join(root, 'renderer');
+    mkdirSync(join(staticDir, 'assets'), { recursive: true });
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>app</title>');
+    writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+    writeFileSync(join(root, 'secret.txt'), 'do not serve');
+    web = await startWebServer(c, { staticDir, maxBodyBytes: 10_000 });
+  });
+  afterAll(async () => {
+    await web.close();
+    await c.close();
+  });
+
+  const api = (method: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${web.url}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-imlab-token': web.token, ...headers }, body });
+
+  it('listens on 127.0.0.1 only', () => {
+    expect(web.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('answers 401 without the token or with a wrong one', async () => {
+    for (const headers of [{}, { 'x-imlab-token': 'wrong' }] as Record<string, string>[]) {
+      const res = await fetch(`${web.url}/api/listEnvs`, { method: 'POST', headers, body: '{}' });
+      expect(res.status).toBe(401);
+    }
+    expect((await fetch(`${web.url}/`)).status).toBe(401);
+    expect((await fetch(`${web.url}/api/events`)).status).toBe(401);
+  });
+
+  it('serves the app with the token in the URL, setting a same-site cookie for its own requests', async () => {
+    const res = await fetch(web.openUrl);
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
+    const asset = await fetch(`${web.url}/assets/app.js`, { headers: { cookie: cookie.split(';')[0] } });
+    expect(asset.status).toBe(200);
+    expect(await asset.text()).toBe('console.log(1)');
+  });
+
+  it('refuses requests from other origins and never sends CORS headers', async () => {
+    const res = await api('listEnvs', '{}', { origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    const ok = await api('listEnvs', '{}', { origin: web.url });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('never serves files outside the build folder', async () => {
+    for (const path of ['/../secret.txt', '/..%2Fsecret.txt', '/%2e%2e/secret.txt', '/assets/..%2F..%2Fsecret.txt', '/%2e%2e%2fsecret.txt']) {
+      const res = await fetch(`${web.url}${path}?token=${web.token}`);
+      expect([403, 404], path).toContain(res.status);
+      expect(await res.text()).not.toContain('do not serve');
+    }
+  });
+
+  it('answers malformed or wrong requests with 4xx and an error naming the field', async () => {
+    const bad = await api('getRun', '{"id": ');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: unknown }).error).toMatchObject({ code: 'invalid_input', field: 'body' });
+    const wrongType = await api('getRun', '{"id": "seven"}');
+    expect(wrongType.status).toBe(400);
+    expect(((await wrongType.json()) as { error: { field: string } }).error.field).toBe('id');
+    const unknown = await api('getRun', '{"id": 4242}');
+    expect(unknown.status).toBe(404);
+    const noMethod = await api('dropDatabase', '{}');
+    expect(noMethod.status).toBe(404);
+    const get = await fetch(`${web.url}/api/listEnvs`, { headers: { 'x-imlab-token': web.token } });
+    expect(get.status).toBe(405);
+    const huge = await api('queueRun', JSON.stringify({ config: 'x'.repeat(20_000) }));
+    expect(huge.status).toBe(413);
+  });
+});

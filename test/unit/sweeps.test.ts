@@ -1,0 +1,39 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { sweepSpecSchema } from '../../src/shared/sweeps';
+import { expandSweep } from '../../src/main/core/queue/sweepExpansion';
+
+const presets = readdirSync('resources/presets/sweeps').filter((f) => f.endsWith('.json'));
+const expand = (file: string) => expandSweep(sweepSpecSchema.parse(JSON.parse(readFileSync(`resources/presets/sweeps/${file}`, 'utf8'))), 1);
+
+describe('sweep presets', () => {
+  it('include the GAIL-paper Hopper sweep, the Humanoid setting and a quick InvertedPendulum sweep', () => {
+    expect(presets).toEqual(expect.arrayContaining(['Hopper-gail-paper.json', 'Humanoid-seed-blog.json', 'InvertedPendulum-quick.json']));
+  });
+
+  it('expand the GAIL-paper Hopper sweep: expert, 25 sampled trajectories, BC and GAIL at k ∈ {4, 11, 18, 25} × 5 seeds', () => {
+    const runs = expand('Hopper-gail-paper.json');
+    expect(runs).toHaveLength(2 + 2 * 4 * 5);
+    expect(runs[0]).toMatchObject({ kind: 'expert', name: 'expert·Hopper-v5·s=0' });
+    expect(runs[1]).toMatchObject({ kind: 'sample', dependsOn: [0] });
+    expect((runs[1].config as { episodes: number }).episodes).toBe(25);
+    const gail = runs.filter((r) => r.kind === 'gail');
+    expect(gail.map((r) => r.trajectories).sort((a, b) => a! - b!)).toEqual([4, 4, 4, 4, 4, 11, 11, 11, 11, 11, 18, 18, 18, 18, 18, 25, 25, 25, 25, 25]);
+    expect(gail.every((r) => (r.config as { expertSubsample: number; dataset: string }).expertSubsample === 20)).toBe(true);
+    expect(gail.every((r) => (r.config as { dataset: string }).dataset === 'run:#1' && r.dependsOn?.[0] === 1)).toBe(true);
+    expect(runs.find((r) => r.name === 'gail·Hopper-v5·k=11·s=3')).toBeDefined();
+  });
+
+  it('expand the Humanoid setting to both humanoid tasks with 5 expert trajectories', () => {
+    const runs = expand('Humanoid-seed-blog.json');
+    expect(new Set(runs.map((r) => r.env))).toEqual(new Set(['Humanoid-v5', 'HumanoidStandup-v5']));
+    expect(runs.filter((r) => r.kind === 'bc' || r.kind === 'gail').every((r) => r.trajectories === 5)).toBe(true);
+  });
+
+  it('refuses a sweep that names neither an expert nor a dataset, or a dataset for several envs', () => {
+    expect(sweepSpecSchema.safeParse({ name: 'x', envs: ['Hopper-v5'], trajectories: [4], seeds: [0] }).success).toBe(false);
+    const r = sweepSpecSchema.safeParse({ name: 'x', envs: ['Hopper-v5', 'Ant-v5'], dataset: 'dataset:1', trajectories: [4], seeds: [0] });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0].path).toEqual(['envs']);
+  });
+});
