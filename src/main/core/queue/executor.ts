@@ -3,9 +3,10 @@
  * crash or a cancel affects that run alone and runs use all cores.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime } from '../newestMtime';
 import type { ChildMessage, StartMessage } from '../runs/processProtocol';
 
 export interface RunHandle {
@@ -38,15 +39,6 @@ export function defaultRunEntry(): { entry: string; execArgv: string[] } {
   const bundle = join(root, 'out', 'main', 'runProcess.js');
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(join(root, 'src'))) return { entry: bundle, execArgv: [] };
   return { entry: source, execArgv: ['--import', 'tsx'] };
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
 }
 
 /**

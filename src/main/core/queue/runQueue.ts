@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { QueueState } from '../../../shared/api';
 import { ImlabError } from '../../../shared/errors';
 import type { ProgressEvent, RunSummary } from '../../../shared/progress';
 import { FINISHED_STATUSES, type RunRow, type RunStatus } from '../../../shared/runs';
@@ -21,14 +22,6 @@ import type { NewRun, Store } from '../store/store';
 import { processAlive } from './coordinatorLock';
 import type { RunExecutor, RunHandle } from './executor';
 import { expandSweep } from './sweepExpansion';
-
-export interface QueueState {
-  paused: boolean;
-  concurrency: number;
-  autoResume: boolean;
-  running: number;
-  queued: number;
-}
 
 export interface QueueListener {
   runChanged(run: RunRow): void;
