@@ -9,6 +9,38 @@ import type { EnvSpec } from './envCatalog';
 import type { DatasetRow, MetricSeries, RunDetail, RunRow } from './runs';
 import { RUN_STATUSES } from './runs';
 import type { ResultsTable } from './results';
+import type { VisualGeom } from './geometry';
+
+export interface TrajectoryRow {
+  id: number;
+  idx: number;
+  /** For evaluation episodes: the mode (deterministic/stochastic). */
+  label: string;
+  length: number;
+  return: number;
+  terminated: boolean;
+}
+
+/**
+ * A trajectory ready to draw: the model's visual geoms and, for every frame
+ * (the state before each step and after the last), each geom's world pose from
+ * MuJoCo's kinematics. Poses are float32, base64-encoded (little-endian), so
+ * they travel compactly over IPC and HTTP alike.
+ */
+export interface Replay {
+  trajectoryId: number;
+  env: string;
+  frames: number;
+  /** Simulated seconds per frame (the env's dt). */
+  dt: number;
+  geoms: VisualGeom[];
+  /** frames × geoms × 3 floats. */
+  positions: string;
+  /** frames × geoms × 9 floats (row-major rotation matrices). */
+  rotations: string;
+  rewards: number[];
+  return: number;
+}
 
 export type EnvSummary = Pick<
   EnvSpec,
@@ -75,6 +107,8 @@ export const apiRequestSchemas = {
     })
     .strict(),
   listDatasets: empty,
+  listTrajectories: z.union([z.object({ datasetId: id }).strict(), z.object({ runId: id }).strict()], { error: 'give datasetId or runId' }),
+  getReplay: z.object({ trajectoryId: id }).strict(),
   listSweeps: empty,
   listPresets: empty,
   resultsTable: z.object({ sweepId: id.optional() }).strict(),
@@ -114,6 +148,8 @@ export interface ApiResponses {
   listMetricNames: string[];
   getMetrics: MetricSeries[];
   listDatasets: DatasetRow[];
+  listTrajectories: TrajectoryRow[];
+  getReplay: Replay;
   listSweeps: { id: number; name: string; createdAt: number; runs: number }[];
   listPresets: PresetInfo[];
   resultsTable: ResultsTable;

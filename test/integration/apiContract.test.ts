@@ -100,6 +100,16 @@ describe.each([
     for (const id of runIds) expect((await finished(id)).status).toBe('succeeded');
     const datasets = await b.api.listDatasets({});
     expect(datasets.some((d) => d.sourceRunId === runIds[1] && d.trajectories === 2)).toBe(true);
+    const dataset = datasets.find((d) => d.sourceRunId === runIds[1])!;
+    const trajectories = await b.api.listTrajectories({ datasetId: dataset.id });
+    expect(trajectories).toHaveLength(2);
+    const replay = await b.api.getReplay({ trajectoryId: trajectories[0].id });
+    expect(replay).toMatchObject({ env, frames: trajectories[0].length + 1, dt: 0.04 });
+    const bytes = Buffer.from(replay.positions, 'base64');
+    const positions = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    expect(positions.length).toBe(replay.frames * replay.geoms.length * 3);
+    expect(positions.every(Number.isFinite)).toBe(true);
+    expect(replay.geoms.map((g) => g.type)).toContain('capsule');
     const table = await b.api.resultsTable({ sweepId });
     const methods = table.rows.map((r) => `${r.method}:${r.trajectories ?? ''}:${r.seeds}`);
     expect(methods).toEqual(expect.arrayContaining(['expert::1', 'random::1', 'bc:1:2', 'gail:1:2']));
@@ -139,6 +149,8 @@ describe.each([
     const e = await expectError(b.api.queueRun({ config: { kind: 'expert', env: 'Hopper-v4', totalSteps: 10 } }), 'invalid_config', 'env');
     expect(e.message).toContain('Hopper-v5');
     await expectError(b.api.getMetrics({ runId: 987654, names: ['kl'] }), 'not_found', 'runId');
+    await expectError(b.api.getReplay({ trajectoryId: 987654 }), 'not_found', 'trajectoryId');
+    await expectError(b.api.listTrajectories({} as { runId: number }), 'invalid_input');
     const big = { name: 'too big', envs: [env], expert: { totalSteps: 1000 }, trajectories: [1, 2, 3, 4], seeds: Array.from({ length: MAX_SWEEP_RUNS }, (_, i) => i) };
     const s = await expectError(b.api.queueSweep({ spec: big }), 'invalid_input', 'seeds');
     expect(s.message).toMatch(/at most 1000/);

@@ -14,6 +14,7 @@ import { parseInput } from '../../shared/validate';
 import { metricsCsv, resultsTableCsv } from './data/csv';
 import { exportDatasetNpz, importDatasetNpz } from './data/npzDataset';
 import { resultsTable } from './data/results';
+import { replayOf } from './data/replay';
 import { EventHub } from './events';
 import { dataHome, type DataHome } from './home';
 import { CoordinatorLock } from './queue/coordinatorLock';
@@ -171,6 +172,16 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
     },
     async listDatasets() {
       return store.listDatasets();
+    },
+    async listTrajectories(r) {
+      const q = parseRequest('listTrajectories', r);
+      if ('datasetId' in q && !store.getDatasetRow(q.datasetId)) throw new ImlabError('not_found', `No dataset with id ${q.datasetId}.`, 'datasetId');
+      if ('runId' in q) requireRun(store, q.runId);
+      return store.listTrajectories(q);
+    },
+    async getReplay(r) {
+      const { trajectoryId } = parseRequest('getReplay', r);
+      return replayOf(store, trajectoryId);
     },
     async listSweeps() {
       return store.listSweeps();
