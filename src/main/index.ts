@@ -45,7 +45,12 @@ void app.whenReady().then(async () => {
     appVersion: app.getVersion(),
     home: process.env.IMLAB_HOME ?? app.getPath('userData'),
     // Runs execute in Electron's own Node (no separate Node install needed).
-    executor: new ChildProcessExecutor(join(import.meta.dirname, 'runProcess.js'), [], { ...process.env, ELECTRON_RUN_AS_NODE: '1' }),
+    executor: new ChildProcessExecutor(join(import.meta.dirname, 'runProcess.js'), [], {
+      ...process.env,
+      ELECTRON_RUN_AS_NODE: '1',
+      // Models and presets ship as extra resources beside the app archive.
+      ...(app.isPackaged ? { IMLAB_RESOURCES: join(process.resourcesPath, 'resources') } : {}),
+    }),
   });
   const c = coordinator;
   for (const method of API_METHODS) {
