@@ -16,7 +16,8 @@ export function ensureAppBuilt(log: (line: string) => void = () => {}, root = pr
   if (outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) return renderer;
   log('building the app…');
   const cli = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
-  const r = spawnSync(process.execPath, [cli, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error('building the app failed (npm run build shows why)');
+  // The bundler's warnings (e.g. about comments in dependencies) mean nothing to a user: show them only on failure.
+  const r = spawnSync(process.execPath, [cli, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building the app failed:\n${r.stderr.trim().split('\n').slice(-15).join('\n')}`);
   return renderer;
 }
