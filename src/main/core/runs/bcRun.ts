@@ -22,7 +22,7 @@ interface BcCheckpoint {
 
 export async function runBc(c: BcConfig, ctx: RunContext): Promise<RunSummary> {
   const start = performance.now();
-  const dataset = ctx.loadDataset(c.dataset, 'dataset');
+  const dataset = await ctx.loadDataset(c.dataset, 'dataset');
   checkDatasetFitsEnv(dataset, c.env);
   const sim = await SimModel.load(c.env);
   const streams = seedStreams(c.seed);

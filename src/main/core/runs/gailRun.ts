@@ -21,7 +21,7 @@ interface GailHookState {
 }
 
 export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummary> {
-  const dataset = ctx.loadDataset(c.dataset, 'dataset');
+  const dataset = await ctx.loadDataset(c.dataset, 'dataset');
   checkDatasetFitsEnv(dataset, c.env);
   const rng = seedStreams(c.seed).expert;
   const pairs = expertPairs(dataset, c.trajectories, c.expertSubsample, (n) => rng.int(n));

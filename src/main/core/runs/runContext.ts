@@ -3,7 +3,7 @@ import type { Dataset } from '../data/dataset';
 import type { RunStorage } from './storage';
 
 /** Finds the dataset a config refers to (a file path, or a database id in the queue). */
-export type DatasetLoader = (ref: string, field: string) => Dataset;
+export type DatasetLoader = (ref: string, field: string) => Dataset | Promise<Dataset>;
 
 /** What a run executes with: where to report, where to store, how to stop. */
 export interface RunContext {

@@ -7,7 +7,7 @@
  */
 import { ImlabError } from '../../../shared/errors';
 import { loadMujocoModule } from '../sim/mujoco';
-import { Store } from '../store/store';
+import type { Store } from '../store/store';
 import { EXIT, type ChildMessage, type StartMessage } from './processProtocol';
 import { RunInterrupted } from './runContext';
 import { runJob } from './runJob';
@@ -36,9 +36,11 @@ async function main(start: StartMessage): Promise<number> {
       signal: controller.signal,
       resume: true,
       resumeAtMost: start.resumeAtMost,
-      loadDataset(ref, field) {
+      async loadDataset(ref, field) {
         const m = /^dataset:(\d+)$/.exec(ref);
         if (!m) return loadDataset(ref, field);
+        // Loaded here, not at start: most runs never open the database, and its native module costs every process start.
+        const { Store } = await import('../store/store');
         store ??= new Store(start.dbPath, { readonly: true });
         const d = store.loadDataset(Number(m[1]));
         if (!d) throw new ImlabError('not_found', `${field}: dataset ${m[1]} does not exist.`, field);
