@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'url', 'crypto', 'http', 'util'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', '**/*.svelte', 'scripts/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', '**/*.svelte', 'scripts/**', 'kernels/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,16 +1,15 @@
 /**
  * TRPO's Fisher-vector product against an explicit Fisher matrix built in
  * float64 on a tiny Gaussian policy: F = (1/rows) Σ_i J_iᵀ diag(1/σ²) J_i for
- * the mean's MLP parameters (J by central differences on MlpForward) and 2·I
+ * the mean's MLP parameters (J by central differences on the float64 reference MLP) and 2·I
  * for the log-std entries, block-diagonal.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/main/core/math/rng';
-import { initMlpParams, MlpForward, MlpLayout } from '../../src/main/core/learn/mlp';
-import { disposeActivations, type MlpActivations, MlpTf } from '../../src/main/core/learn/mlpTf';
+import { initMlpParams, MlpLayout } from '../../src/main/core/learn/mlp';
+import { MlpReference } from '../helpers/mlpReference';
+import { MlpWasm } from '../../src/main/core/learn/mlpWasm';
 import { fisherVectorProduct } from '../../src/main/core/learn/trpoUpdate';
-import { backendReady } from '../helpers/tfBackend';
 
 const layout = new MlpLayout([3, 5, 4, 2]);
 const rows = 9;
@@ -28,7 +27,7 @@ const x = Float32Array.from({ length: rows * layout.inputSize }, () => 1.5 * rng
 
 /** Row-major rows·d × nMlp Jacobian of the means w.r.t. the MLP parameters, by central differences in float64. */
 function meanJacobian(): Float64Array {
-  const f = new MlpForward(layout);
+  const f = new MlpReference(layout);
   const theta = Float64Array.from(params);
   const up = new Float64Array(rows * d);
   const down = new Float64Array(rows * d);
@@ -88,24 +87,15 @@ const norm = (a: ArrayLike<number>) => Math.sqrt(dot(a, a));
 const randomVector = (r: Rng) => Float64Array.from({ length: nFlat }, () => r.normal());
 
 describe('fisherVectorProduct (Gauss–Newton Fisher of a Gaussian policy)', () => {
-  let net: MlpTf;
-  let xt: tf.Tensor2D;
-  let acts: MlpActivations;
+  let net: MlpWasm;
   let F: Float64Array;
 
-  beforeAll(async () => {
-    await backendReady;
-    net = new MlpTf(layout);
-    net.bind(params);
-    xt = tf.tensor2d(x, [rows, layout.inputSize]);
-    acts = net.forward(xt);
+  beforeAll(() => {
+    net = new MlpWasm(layout, rows);
+    net.setParams(params);
+    net.input.set(x);
+    net.forward(rows);
     F = explicitFisher();
-  });
-
-  afterAll(() => {
-    disposeActivations(acts);
-    xt.dispose();
-    net.dispose();
   });
 
   it('the tiny policy is in the non-linear regime (many first-layer units have |pre-activation| > 1)', () => {
@@ -123,7 +113,7 @@ describe('fisherVectorProduct (Gauss–Newton Fisher of a Gaussian policy)', () 
   });
 
   it('has no MLP/log-std cross terms: an MLP-only direction leaves the log-std entries at 0', () => {
-    const fvp = fisherVectorProduct(net, acts, rows, invVar, nMlp, 0.1);
+    const fvp = fisherVectorProduct(net, rows, invVar, nMlp, 0.1);
     const r = new Rng(11);
     const v = new Float64Array(nFlat);
     for (let i = 0; i < nMlp; i++) v[i] = r.normal();
@@ -134,7 +124,7 @@ describe('fisherVectorProduct (Gauss–Newton Fisher of a Gaussian policy)', () 
 
   for (const damping of [0, 0.1]) {
     it(`equals (F + ${damping}·I)v from the explicit float64 Fisher for random v (relative error < 1e-4)`, () => {
-      const fvp = fisherVectorProduct(net, acts, rows, invVar, nMlp, damping);
+      const fvp = fisherVectorProduct(net, rows, invVar, nMlp, damping);
       const r = new Rng(7 + damping * 100);
       for (let trial = 0; trial < 4; trial++) {
         const v = randomVector(r);
@@ -150,7 +140,7 @@ describe('fisherVectorProduct (Gauss–Newton Fisher of a Gaussian policy)', () 
   }
 
   it('is linear in v, and a log-std-only direction gives 0 on the MLP block and (2 + damping)·v on the log-std', () => {
-    const fvp = fisherVectorProduct(net, acts, rows, invVar, nMlp, 0.1);
+    const fvp = fisherVectorProduct(net, rows, invVar, nMlp, 0.1);
     const v = new Float64Array(nFlat);
     v[nMlp + 1] = 3;
     const got = fvp(v);
@@ -169,7 +159,7 @@ describe('fisherVectorProduct (Gauss–Newton Fisher of a Gaussian policy)', () 
   });
 
   it('is symmetric: uᵀ(Fv) ≈ vᵀ(Fu)', () => {
-    const fvp = fisherVectorProduct(net, acts, rows, invVar, nMlp, 0);
+    const fvp = fisherVectorProduct(net, rows, invVar, nMlp, 0);
     const r = new Rng(31);
     for (let trial = 0; trial < 5; trial++) {
       const u = randomVector(r);
@@ -182,7 +172,7 @@ describe('fisherVectorProduct (Gauss–Newton Fisher of a Gaussian policy)', () 
   });
 
   it('is positive semi-definite: vᵀ(Fv) ≥ 0, also along directions of small curvature', () => {
-    const fvp = fisherVectorProduct(net, acts, rows, invVar, nMlp, 0);
+    const fvp = fisherVectorProduct(net, rows, invVar, nMlp, 0);
     const r = new Rng(57);
     for (let trial = 0; trial < 8; trial++) {
       const v = randomVector(r);
@@ -214,14 +204,5 @@ describe('fisherVectorProduct (Gauss–Newton Fisher of a Gaussian policy)', () 
     const q = dot(v, fvp(v));
     expect(q).toBeGreaterThan(-1e-5 * dot(v, v));
     expect(Math.abs(q)).toBeLessThan(1e-4 * dot(v, v));
-  });
-
-  it('releases the tensors of each product', () => {
-    const fvp = fisherVectorProduct(net, acts, rows, invVar, nMlp, 0.1);
-    fvp(randomVector(new Rng(3)));
-    const before = tf.memory().numTensors;
-    fvp(randomVector(new Rng(4)));
-    fvp(randomVector(new Rng(5)));
-    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * The MLP's three passes against float64 finite differences: the batched tfjs
  * forward equals the per-row JS forward; backward() is the exact gradient;
- * jvp() is the exact directional derivative (forward mode, no nested tf.grad).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/main/core/math/rng';
-import { initMlpParams, MlpForward, MlpLayout } from '../../src/main/core/learn/mlp';
+import { initMlpParams, MlpLayout } from '../../src/main/core/learn/mlp';
+import { MlpReference } from '../helpers/mlpReference';
 import { disposeActivations, MlpTf } from '../../src/main/core/learn/mlpTf';
 import { backendReady } from '../helpers/tfBackend';
 
@@ -23,7 +23,7 @@ function setup(seed: number) {
 
 /** Float64 reference: Σ_rows Σ_out c ⊙ f(x; θ). */
 function weightedOutput(theta: ArrayLike<number>, x: Float32Array, c: ArrayLike<number>): number {
-  const f = new MlpForward(layout);
+  const f = new MlpReference(layout);
   f.setParams(theta);
   const out = new Float64Array(2);
   let s = 0;
@@ -50,14 +50,14 @@ describe('MLP passes', () => {
     expect(norm(15, 3, 2, 0)).toBeCloseTo(0.01, 6);
   });
 
-  it('batched tfjs forward equals the per-row JS forward', () => {
+  it('batched tfjs forward equals the float64 reference', () => {
     const { params, x } = setup(1);
     const net = new MlpTf(layout);
     net.bind(params);
     const xt = tf.tensor2d(x, [rows, 3]);
     const y = net.predict(xt);
     const got = y.dataSync();
-    const js = new MlpForward(layout);
+    const js = new MlpReference(layout);
     js.setParams(params);
     const want = new Float64Array(rows * 2);
     for (let r = 0; r < rows; r++) js.run(x, r * 3, want, r * 2);
@@ -98,29 +98,6 @@ describe('MLP passes', () => {
     net.dispose();
   });
 
-  it('jvp() returns the directional derivative of f along a parameter tangent', () => {
-    const { params, x, rng } = setup(3);
-    const v = Float32Array.from({ length: layout.numParams }, () => rng.normal());
-    const net = new MlpTf(layout);
-    net.bind(params);
-    const xt = tf.tensor2d(x, [rows, 3]);
-    const acts = net.forward(xt);
-    const jv = net.jvp(acts, v);
-    const got = jv.dataSync();
-    const eps = 1e-6;
-    const plus = Float64Array.from(params, (p, i) => p + eps * v[i]);
-    const minus = Float64Array.from(params, (p, i) => p - eps * v[i]);
-    for (let k = 0; k < rows * 2; k++) {
-      const e = new Float64Array(rows * 2);
-      e[k] = 1;
-      const fd = (weightedOutput(plus, x, e) - weightedOutput(minus, x, e)) / (2 * eps);
-      expect(Math.abs(got[k] - fd) / Math.max(1, Math.abs(fd))).toBeLessThan(1e-4);
-    }
-    disposeActivations(acts);
-    tf.dispose([xt, jv]);
-    net.dispose();
-  });
-
   it('releases every tensor it made', () => {
     const { params, x } = setup(4);
     const before = tf.memory().numTensors;
@@ -131,7 +108,6 @@ describe('MLP passes', () => {
     const grad = new Float32Array(layout.numParams);
     const dOut = tf.ones([rows, 2]) as tf.Tensor2D;
     net.backward(acts, dOut, grad);
-    net.jvp(acts, grad).dispose();
     net.predict(xt).dispose();
     disposeActivations(acts);
     dOut.dispose();

@@ -4,15 +4,12 @@
  * (KL recomputed here from the policy's new means in float64), the surrogate
  * improves, and degenerate inputs (zero or NaN advantages) are handled.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/main/core/math/rng';
-import { MlpForward } from '../../src/main/core/learn/mlp';
-import { MlpTf } from '../../src/main/core/learn/mlpTf';
+import { MlpReference } from '../helpers/mlpReference';
 import { GaussianPolicy } from '../../src/main/core/learn/policy';
 import { NonFiniteError } from '../../src/main/core/learn/divergence';
-import { trpoStep, type PolicyBatch, type TrpoSettings } from '../../src/main/core/learn/trpoUpdate';
-import { backendReady } from '../helpers/tfBackend';
+import { trpoStep, TrpoNets, type PolicyBatch, type TrpoSettings } from '../../src/main/core/learn/trpoUpdate';
 
 const obsDim = 4;
 const actDim = 2;
@@ -41,7 +38,7 @@ function makePolicy(seed: number): GaussianPolicy {
 
 /** Means of the policy's MLP for every row, in float64 via the per-row JS forward. */
 function meansOf(policy: GaussianPolicy, normObs: Float32Array): Float64Array {
-  const f = new MlpForward(policy.layout);
+  const f = new MlpReference(policy.layout);
   f.setParams(policy.params);
   const out = new Float64Array(rows * actDim);
   for (let r = 0; r < rows; r++) f.run(normObs, r * obsDim, out, r * actDim);
@@ -104,17 +101,14 @@ function surrogateImprovement(batch: PolicyBatch, mOld: Float64Array, lsOld: Arr
 }
 
 describe('trpoStep', () => {
-  beforeAll(() => backendReady);
-
   for (const k of [1, 2]) {
     it(`accepts an improving step with 0 < KL ≤ 1.5·maxKl (recomputed independently), fvpSubsample ${k}`, () => {
       const policy = makePolicy(1);
       const batch = makeBatch(policy, 2);
       const lsOld = Float64Array.from(policy.logStd);
       const flatOld = policy.getFlat();
-      const net = new MlpTf(policy.layout);
+      const net = new TrpoNets(policy.layout);
       const stats = trpoStep(policy, net, batch, settings({ fvpSubsample: k }));
-      net.dispose();
 
       expect(stats.accepted).toBe(true);
       expect(stats.lineSearchSteps).toBeGreaterThanOrEqual(1);
@@ -145,9 +139,8 @@ describe('trpoStep', () => {
   it('moves the mean in the direction the advantages reward (mean of action 0 up, action 1 down)', () => {
     const policy = makePolicy(3);
     const batch = makeBatch(policy, 4);
-    const net = new MlpTf(policy.layout);
+    const net = new TrpoNets(policy.layout);
     const stats = trpoStep(policy, net, batch, settings());
-    net.dispose();
     expect(stats.accepted).toBe(true);
     const meanNew = meansOf(policy, batch.normObs);
     let d0 = 0;
@@ -165,9 +158,8 @@ describe('trpoStep', () => {
     const batch = makeBatch(policy, 6);
     batch.advantages.fill(0);
     const flatOld = policy.getFlat();
-    const net = new MlpTf(policy.layout);
+    const net = new TrpoNets(policy.layout);
     const stats = trpoStep(policy, net, batch, settings());
-    net.dispose();
     expect(Array.from(policy.getFlat())).toEqual(Array.from(flatOld));
     expect(!stats.accepted || stats.kl === 0).toBe(true);
     expect(stats.surrogateImprove).toBe(0);
@@ -178,33 +170,27 @@ describe('trpoStep', () => {
     const batch = makeBatch(policy, 8);
     batch.advantages[17] = Number.NaN;
     const flatOld = policy.getFlat();
-    const net = new MlpTf(policy.layout);
+    const net = new TrpoNets(policy.layout);
     let caught: unknown;
     try {
       trpoStep(policy, net, batch, settings());
     } catch (e) {
       caught = e;
     }
-    net.dispose();
     expect(caught).toBeInstanceOf(NonFiniteError);
     expect((caught as NonFiniteError).quantity).toBe('policy gradient');
     expect((caught as NonFiniteError).message).toContain('policy gradient');
     expect(Array.from(policy.getFlat())).toEqual(Array.from(flatOld));
   });
 
-  it('releases every tensor it makes per step (accepted, subsampled and failing steps)', () => {
-    const policy = makePolicy(9);
-    const net = new MlpTf(policy.layout);
-    // Warm up the net's bound weights and its cached ones-rows for both batch sizes.
-    trpoStep(policy, net, makeBatch(policy, 10), settings());
-    trpoStep(policy, net, makeBatch(policy, 11), settings({ fvpSubsample: 2 }));
-    const before = tf.memory().numTensors;
-    trpoStep(policy, net, makeBatch(policy, 12), settings());
-    trpoStep(policy, net, makeBatch(policy, 13), settings({ fvpSubsample: 2 }));
-    const bad = makeBatch(policy, 14);
-    bad.advantages[0] = Number.NaN;
-    expect(() => trpoStep(policy, net, bad, settings())).toThrow(NonFiniteError);
-    expect(tf.memory().numTensors).toBe(before);
-    net.dispose();
+  it('is deterministic: the same policy and batch give the same step, bit for bit, with fresh or reused nets', () => {
+    const a = makePolicy(9);
+    const b = makePolicy(9);
+    const nets = new TrpoNets(a.layout);
+    trpoStep(a, nets, makeBatch(a, 10), settings({ fvpSubsample: 2 }));
+    trpoStep(a, nets, makeBatch(a, 11), settings());
+    trpoStep(b, new TrpoNets(b.layout), makeBatch(b, 10), settings({ fvpSubsample: 2 }));
+    trpoStep(b, new TrpoNets(b.layout), makeBatch(b, 11), settings());
+    expect(Array.from(a.getFlat())).toEqual(Array.from(b.getFlat()));
   });
 });

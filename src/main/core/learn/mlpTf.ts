@@ -1,9 +1,7 @@
 /**
- * Batched MLP math in tfjs with explicit forward, reverse-mode (VJP) and
- * forward-mode (JVP) passes over cached activations. Explicit passes, not
- * tf.grad: TRPO's Fisher-vector products need forward mode (tfjs's nested
- * gradients through tanh are wrong), and reusing one forward pass across the
- * ten conjugate-gradient products saves most of the work.
+ * Batched MLP math in tfjs with explicit forward and reverse-mode (VJP)
+ * passes over cached activations (PPO, BC, the discriminator; TRPO and the
+ * value function use the WebAssembly kernels of mlpWasm.ts).
  *
  * The network is evaluated in "sigmoid form": a tanh unit h = tanh(a) equals
  * 2σ(2a) − 1, so with s = σ(2a) each hidden layer is one fused
@@ -41,10 +39,6 @@ interface BoundLayer {
   b: tf.Tensor1D;
   /** (4W)ᵀ: carries a gradient back through this layer into the previous hidden layer. */
   back?: tf.Tensor2D;
-  /** 4W: carries a tangent forward from the previous hidden layer (made on first jvp). */
-  fwd?: tf.Tensor2D;
-  /** 4W in JS, kept for that lazy upload. */
-  fwdData?: Float32Array;
 }
 
 export class MlpTf {
@@ -78,16 +72,8 @@ export class MlpTf {
       for (let j = 0; j < nOut; j++) b[j] *= outScale;
       const layer: BoundLayer = { w: tf.tensor2d(w, [nIn, nOut]), b: tf.tensor1d(b) };
       if (l > 0) {
-        const fwd = new Float32Array(nIn * nOut);
         const back = new Float32Array(nIn * nOut);
-        for (let i = 0; i < nIn; i++) {
-          for (let j = 0; j < nOut; j++) {
-            const x = 4 * params[wo + i * nOut + j];
-            fwd[i * nOut + j] = x;
-            back[j * nIn + i] = x;
-          }
-        }
-        layer.fwdData = fwd;
+        for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) back[j * nIn + i] = 4 * params[wo + i * nOut + j];
         layer.back = tf.tensor2d(back, [nOut, nIn]);
       }
       this.layers.push(layer);
@@ -107,7 +93,7 @@ export class MlpTf {
     return s;
   }
 
-  /** Output plus the activations backward() and jvp() need. `x` stays owned by the caller unless ownsInput. */
+  /** Output plus the activations backward() needs. `x` stays owned by the caller unless ownsInput. */
   forward(x: tf.Tensor2D, ownsInput = false): MlpActivations {
     const inputs: tf.Tensor2D[] = [x];
     const derivs: tf.Tensor2D[] = [];
@@ -160,47 +146,10 @@ export class MlpTf {
     }
   }
 
-  /** Forward mode: the output's directional derivative along the parameter tangent. */
-  jvp(acts: MlpActivations, tangent: Float32Array): tf.Tensor2D {
-    const { sizes, weightOffset, biasOffset, numLayers: L } = this.layout;
-    return tf.tidy(() => {
-      let aDot: tf.Tensor2D | undefined;
-      for (let l = 0; l < L; l++) {
-        const nIn = sizes[l];
-        const nOut = sizes[l + 1];
-        const wo = weightOffset[l];
-        // The tangent of hᵀẆ + ḃ with h = 2s − 1 is s·(2Ẇ) + (ḃ − column sums of Ẇ).
-        const dW = new Float32Array(nIn * nOut);
-        const db = new Float32Array(nOut);
-        const scale = l === 0 ? 1 : 2;
-        for (let j = 0; j < nOut; j++) db[j] = tangent[biasOffset[l] + j];
-        for (let i = 0; i < nIn; i++) {
-          for (let j = 0; j < nOut; j++) {
-            const x = tangent[wo + i * nOut + j];
-            dW[i * nOut + j] = scale * x;
-            if (l > 0) db[j] -= x;
-          }
-        }
-        const fromParams = tf.fused.matMul({ a: acts.inputs[l], b: tf.tensor2d(dW, [nIn, nOut]), bias: tf.tensor1d(db) }) as tf.Tensor2D;
-        aDot =
-          aDot === undefined
-            ? fromParams
-            : (tf.add(tf.matMul(tf.mul(acts.derivs[l - 1], aDot), this.tangentWeights(l)), fromParams) as tf.Tensor2D);
-      }
-      return aDot!;
-    });
-  }
-
   dispose(): void {
     this.disposeWeights();
     this.ones.forEach((t) => t.dispose());
     this.ones.clear();
-  }
-
-  private tangentWeights(l: number): tf.Tensor2D {
-    const layer = this.layers[l];
-    if (!layer.fwd) layer.fwd = tf.keep(tf.tensor2d(layer.fwdData!, [this.layout.sizes[l], this.layout.sizes[l + 1]]));
-    return layer.fwd;
   }
 
   private inputT(acts: MlpActivations, l: number): tf.Tensor2D {
@@ -224,7 +173,6 @@ export class MlpTf {
       layer.w.dispose();
       layer.b.dispose();
       layer.back?.dispose();
-      layer.fwd?.dispose();
     }
     this.layers = [];
   }

@@ -126,10 +126,7 @@ export class PpoOptimizer implements PolicyOptimizer {
           this.net.backward(acts, dMeanT, gPolicy);
           tf.dispose([dMeanT, x]);
           disposeActivations(acts);
-          const t = tf.tensor2d(retB.subarray(0, m), [m, 1]);
-          const xv = tf.tensor2d(xb.subarray(0, m * obsDim), [m, obsDim]);
-          vLossSum += assertFinite('PPO value loss', this.value.lossGradient(xv, t, gValue, 0.5 * s.vfCoef));
-          t.dispose();
+          vLossSum += assertFinite('PPO value loss', this.value.lossGradient(xb, retB, m, gValue, 0.5 * s.vfCoef));
 
           for (let i = 0; i < nMlp; i++) grad[i] = gPolicy[i];
           for (let i = 0; i < nValue; i++) grad[nPolicy + i] = gValue[i];
@@ -167,7 +164,6 @@ export class PpoOptimizer implements PolicyOptimizer {
 
   dispose(): void {
     this.net.dispose();
-    this.value.dispose();
   }
 
   private batchLogProb(normObs: Float32Array, actions: Float64Array, rows: number): Float64Array {

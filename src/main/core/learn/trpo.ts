@@ -7,18 +7,17 @@ import type { TrpoSettingsConfig } from '../../../shared/runConfigs';
 import type { Rng } from '../math/rng';
 import { explainedVariance, rolloutAdvantages } from './advantages';
 import { standardize } from './gae';
-import { MlpTf } from './mlpTf';
 import type { GaussianPolicy } from './policy';
 import type { PolicyOptimizer } from './policyOptimizer';
 import type { Rollout } from './rollout';
 import type { PhaseTimer } from './timing';
-import { trpoStep } from './trpoUpdate';
+import { trpoStep, TrpoNets } from './trpoUpdate';
 import { ValueFunction, type ValueFunctionState } from './valueFunction';
 
 export class TrpoOptimizer implements PolicyOptimizer {
   readonly stepsPerEnv: number;
   readonly value: ValueFunction;
-  private readonly net: MlpTf;
+  private readonly nets: TrpoNets;
 
   constructor(
     private readonly policy: GaussianPolicy,
@@ -30,7 +29,7 @@ export class TrpoOptimizer implements PolicyOptimizer {
   ) {
     this.stepsPerEnv = Math.max(1, Math.ceil(s.batchSteps / numEnvs));
     this.value = new ValueFunction(policy.shape.obsDim, hiddenSizes, s.vfLearningRate, initRng);
-    this.net = new MlpTf(policy.layout);
+    this.nets = new TrpoNets(policy.layout);
   }
 
   update(rollout: Rollout, rewards: Float64Array, timer: PhaseTimer): Record<string, number> {
@@ -42,7 +41,7 @@ export class TrpoOptimizer implements PolicyOptimizer {
       return policy.obsNorm.normalize(rollout.obs, rows);
     });
     const stats = timer.time('policyUpdate', () =>
-      trpoStep(policy, this.net, { normObs, actions: rollout.actions, advantages: standardize(Float64Array.from(adv.advantages)), rows }, s),
+      trpoStep(policy, this.nets, { normObs, actions: rollout.actions, advantages: standardize(Float64Array.from(adv.advantages)), rows }, s),
     );
     const vfLoss = timer.time('valueUpdate', () => this.value.fit(normObs, adv.returns, rows, s.vfEpochs, s.vfMinibatch, this.rng));
     return {
@@ -65,8 +64,6 @@ export class TrpoOptimizer implements PolicyOptimizer {
     this.value.setState((state as { value: ValueFunctionState }).value);
   }
 
-  dispose(): void {
-    this.net.dispose();
-    this.value.dispose();
-  }
+  /** Nothing to free: the kernels' memory is reclaimed with the optimiser. */
+  dispose(): void {}
 }

@@ -6,13 +6,15 @@
  *
  * F·v uses the Gauss–Newton form for a Gaussian policy, Jᵀ M J v: J v by the
  * MLP's forward-mode pass, Jᵀ(·) by its reverse pass, M = 1/σ² for the mean and
- * 2 for each log-std (shared by all samples). No nested tf.grad.
+ * 2 for each log-std (shared by all samples). No nested tf.grad: the passes
+ * are the WebAssembly kernels' (mlpWasm.ts), over activations cached once per
+ * step.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { conjugateGradient, dot } from './conjugateGradient';
 import { assertAllFinite, assertFinite } from './divergence';
 import { entropy, logProb, meanKl } from './gaussian';
-import { disposeActivations, type MlpActivations, type MlpTf } from './mlpTf';
+import type { MlpLayout } from './mlp';
+import { MlpWasm } from './mlpWasm';
 import type { GaussianPolicy } from './policy';
 
 export interface TrpoSettings {
@@ -43,19 +45,36 @@ export interface PolicyBatch {
   rows: number;
 }
 
-export function trpoStep(policy: GaussianPolicy, net: MlpTf, batch: PolicyBatch, s: TrpoSettings): TrpoStats {
+/** The policy MLP for the whole batch and for the Fisher-vector subsample, (re)made as the batch size requires. */
+export class TrpoNets {
+  private batchNet: MlpWasm | undefined;
+  private fvpNet: MlpWasm | undefined;
+
+  constructor(readonly layout: MlpLayout) {}
+
+  batch(rows: number): MlpWasm {
+    if (!this.batchNet || this.batchNet.capacity < rows) this.batchNet = new MlpWasm(this.layout, rows);
+    return this.batchNet;
+  }
+
+  fvp(rows: number): MlpWasm {
+    if (!this.fvpNet || this.fvpNet.capacity < rows) this.fvpNet = new MlpWasm(this.layout, rows);
+    return this.fvpNet;
+  }
+}
+
+export function trpoStep(policy: GaussianPolicy, nets: TrpoNets, batch: PolicyBatch, s: TrpoSettings): TrpoStats {
   const { rows, normObs, actions, advantages } = batch;
   const d = policy.shape.actDim;
   const nMlp = policy.layout.numParams;
   const nFlat = policy.numFlat;
   const obsDim = policy.shape.obsDim;
 
-  net.bind(policy.params);
-  const x = tf.tensor2d(normObs, [rows, obsDim]);
-  const acts = net.forward(x);
-  let fvpActs: MlpActivations | undefined;
-  try {
-    const meanOld = acts.output.dataSync() as Float32Array;
+  const net = nets.batch(rows);
+  net.setParams(policy.params);
+  net.input.set(normObs.subarray(0, rows * obsDim));
+  {
+    const meanOld = Float32Array.from(net.forward(rows));
     const logStdOld = Float64Array.from(policy.logStd);
     const invVar = Float64Array.from(logStdOld, (l) => Math.exp(-2 * l));
     const logpOld = logProb(actions, meanOld, logStdOld, rows);
@@ -75,23 +94,22 @@ export function trpoStep(policy: GaussianPolicy, net: MlpTf, batch: PolicyBatch,
     }
     for (let j = 0; j < d; j++) g[nMlp + j] += s.entropyCoef;
     const surrogateBefore = advMean / rows + s.entropyCoef * entropy(logStdOld);
-    const gMlp = new Float32Array(nMlp);
-    const dMeanT = tf.tensor2d(dMean, [rows, d]);
-    net.backward(acts, dMeanT, gMlp);
-    dMeanT.dispose();
+    net.outputGrad.set(dMean);
+    const gMlp = net.backward(rows);
     for (let i = 0; i < nMlp; i++) g[i] = gMlp[i];
     assertAllFinite('policy gradient', g);
 
     const k = Math.max(1, Math.floor(s.fvpSubsample));
     let fvpRows = rows;
-    fvpActs = acts;
+    let fvpNet = net;
     if (k > 1) {
       fvpRows = Math.ceil(rows / k);
-      const sub = new Float32Array(fvpRows * obsDim);
-      for (let r = 0; r < fvpRows; r++) sub.set(normObs.subarray(r * k * obsDim, (r * k + 1) * obsDim), r * obsDim);
-      fvpActs = net.forward(tf.tensor2d(sub, [fvpRows, obsDim]), true);
+      fvpNet = nets.fvp(fvpRows);
+      fvpNet.setParams(policy.params);
+      for (let r = 0; r < fvpRows; r++) fvpNet.input.set(normObs.subarray(r * k * obsDim, (r * k + 1) * obsDim), r * obsDim);
+      fvpNet.forward(fvpRows);
     }
-    const fvp = fisherVectorProduct(net, fvpActs, fvpRows, invVar, nMlp, s.cgDamping);
+    const fvp = fisherVectorProduct(fvpNet, fvpRows, invVar, nMlp, s.cgDamping);
 
     const step = conjugateGradient(fvp, g, s.cgIterations).x;
     const shs = 0.5 * dot(step, fvp(step));
@@ -108,10 +126,8 @@ export function trpoStep(policy: GaussianPolicy, net: MlpTf, batch: PolicyBatch,
     for (let ls = 0; ls < s.lineSearchSteps; ls++) {
       for (let i = 0; i < nFlat; i++) theta[i] = theta0[i] + fraction * fullStep[i];
       policy.setFlat(theta);
-      net.bind(policy.params);
-      const yNew = net.predict(x);
-      const meanNew = yNew.dataSync() as Float32Array;
-      yNew.dispose();
+      net.setParams(policy.params);
+      const meanNew = net.forward(rows);
       logProb(actions, meanNew, policy.logStd, rows, logpNew);
       let surr = 0;
       for (let i = 0; i < rows; i++) surr += Math.exp(logpNew[i] - logpOld[i]) * advantages[i];
@@ -129,37 +145,21 @@ export function trpoStep(policy: GaussianPolicy, net: MlpTf, batch: PolicyBatch,
       fraction *= 0.5;
     }
     policy.setFlat(theta0);
-    net.bind(policy.params);
     return stats;
-  } finally {
-    if (fvpActs && fvpActs !== acts) disposeActivations(fvpActs);
-    disposeActivations(acts);
-    x.dispose();
   }
 }
 
 /**
- * v ↦ (F + damping·I) v for the Gaussian policy whose mean MLP produced `acts`
- * (rows samples), with log-std entries after the nMlp MLP parameters.
+ * v ↦ (F + damping·I) v for the Gaussian policy whose mean MLP `net` last ran
+ * forward on `rows` samples, with log-std entries after the nMlp MLP parameters.
  */
-export function fisherVectorProduct(
-  net: MlpTf,
-  acts: MlpActivations,
-  rows: number,
-  invVar: Float64Array,
-  nMlp: number,
-  damping: number,
-): (v: Float64Array) => Float64Array {
+export function fisherVectorProduct(net: MlpWasm, rows: number, invVar: Float64Array, nMlp: number, damping: number): (v: Float64Array) => Float64Array {
   const d = invVar.length;
-  const tangent = new Float32Array(nMlp);
-  const fMlp = new Float32Array(nMlp);
   const scale = Float32Array.from(invVar, (iv) => iv / rows);
   return (v) => {
-    for (let i = 0; i < nMlp; i++) tangent[i] = v[i];
-    const jv = net.jvp(acts, tangent);
-    const u = tf.tidy(() => tf.mul(jv, tf.tensor1d(scale))) as tf.Tensor2D;
-    net.backward(acts, u, fMlp);
-    tf.dispose([jv, u]);
+    const jv = net.jvp(rows, v);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) net.outputGrad[r * d + j] = jv[r * d + j] * scale[j];
+    const fMlp = net.backward(rows);
     const out = new Float64Array(nMlp + d);
     for (let i = 0; i < nMlp; i++) out[i] = fMlp[i] + damping * v[i];
     for (let j = 0; j < d; j++) out[nMlp + j] = (2 + damping) * v[nMlp + j];

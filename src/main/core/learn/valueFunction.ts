@@ -3,12 +3,11 @@
  * squared error to the GAE returns (baselines: 5 epochs, minibatch 128,
  * lr 1e-3, final partial minibatch dropped).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { decodeFloat32, encodeFloat32 } from '../math/base64';
 import type { Rng } from '../math/rng';
 import { Adam, type AdamState } from './adam';
 import { initMlpParams, MlpLayout } from './mlp';
-import { disposeActivations, MlpTf } from './mlpTf';
+import { MlpWasm } from './mlpWasm';
 import { shuffledIndices } from './minibatch';
 
 export interface ValueFunctionState {
@@ -16,77 +15,72 @@ export interface ValueFunctionState {
   adam: AdamState;
 }
 
+/** Rows per forward pass when predicting a whole batch. */
+const PREDICT_ROWS = 1024;
+
 export class ValueFunction {
   readonly layout: MlpLayout;
   readonly params: Float32Array;
-  private readonly net: MlpTf;
+  private net: MlpWasm;
   private readonly adam: Adam;
-  private readonly grad: Float32Array;
   private dirty = true;
 
   constructor(obsDim: number, hiddenSizes: readonly number[], learningRate: number, rng: Rng) {
     this.layout = new MlpLayout([obsDim, ...hiddenSizes, 1]);
     this.params = initMlpParams(this.layout, rng, 1);
-    this.net = new MlpTf(this.layout);
+    this.net = new MlpWasm(this.layout, PREDICT_ROWS);
     this.adam = new Adam(this.layout.numParams, learningRate);
-    this.grad = new Float32Array(this.layout.numParams);
   }
 
   /** V for rows × obsDim normalised observations. */
   predict(normObs: Float32Array, rows: number): Float32Array {
-    if (rows === 0) return new Float32Array(0);
-    this.bind();
-    const x = tf.tensor2d(normObs, [rows, this.layout.inputSize]);
-    const y = this.net.predict(x);
-    const v = y.dataSync() as Float32Array;
-    tf.dispose([x, y]);
+    const v = new Float32Array(rows);
+    const net = this.bound(1);
+    const d = this.layout.inputSize;
+    for (let start = 0; start < rows; start += net.capacity) {
+      const n = Math.min(net.capacity, rows - start);
+      net.input.set(normObs.subarray(start * d, (start + n) * d));
+      v.set(net.forward(n), start);
+    }
     return v;
   }
 
-  /** Epochs of minibatch Adam on ½-free MSE (mean of squared errors); returns the mean loss of the last epoch. */
+  /** Epochs of minibatch Adam on the mean squared error; returns the mean loss of the last epoch. */
   fit(normObs: Float32Array, targets: Float64Array, rows: number, epochs: number, minibatch: number, rng: Rng): number {
-    const x = tf.tensor2d(normObs, [rows, this.layout.inputSize]);
-    const t = tf.tensor2d(Float32Array.from(targets), [rows, 1]);
-    let lastEpochLoss = 0;
     const batch = Math.min(minibatch, rows);
-    try {
-      for (let epoch = 0; epoch < epochs; epoch++) {
-        const order = shuffledIndices(rows, rng);
-        let lossSum = 0;
-        let batches = 0;
-        for (let start = 0; start + batch <= rows; start += batch) {
-          const idx = tf.tensor1d(order.subarray(start, start + batch), 'int32');
-          const xb = tf.gather(x, idx) as tf.Tensor2D;
-          const tb = tf.gather(t, idx) as tf.Tensor2D;
-          lossSum += this.lossGradient(xb, tb, this.grad);
-          tf.dispose([idx, tb]);
-          this.adam.step(this.params, this.grad);
-          this.dirty = true;
-          batches++;
+    const d = this.layout.inputSize;
+    const t = new Float64Array(batch);
+    let lastEpochLoss = 0;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = shuffledIndices(rows, rng);
+      let lossSum = 0;
+      let batches = 0;
+      for (let start = 0; start + batch <= rows; start += batch) {
+        const net = this.bound(batch);
+        for (let k = 0; k < batch; k++) {
+          const r = order[start + k];
+          net.input.set(normObs.subarray(r * d, (r + 1) * d), k * d);
+          t[k] = targets[r];
         }
-        lastEpochLoss = batches > 0 ? lossSum / batches : 0;
+        lossSum += this.lossAndGradient(net, t, batch, 1);
+        this.adam.step(this.params, net.grad);
+        this.dirty = true;
+        batches++;
       }
-    } finally {
-      tf.dispose([x, t]);
+      lastEpochLoss = batches > 0 ? lossSum / batches : 0;
     }
     return lastEpochLoss;
   }
 
   /**
-   * Mean squared error of V on a minibatch and its gradient (into `grad`).
-   * Takes ownership of `xb`.
+   * Mean squared error of V on `rows` observations (rows × obsDim) and
+   * `weight` times its gradient, written into `grad`.
    */
-  lossGradient(xb: tf.Tensor2D, targets: tf.Tensor2D, grad: Float32Array, weight = 1): number {
-    this.bind();
-    const rows = xb.shape[0];
-    const acts = this.net.forward(xb, true);
-    const diff = tf.sub(acts.output, targets);
-    const dOut = tf.mul(diff, (2 * weight) / rows) as tf.Tensor2D;
-    const sq = tf.mean(tf.square(diff));
-    const loss = sq.dataSync()[0];
-    this.net.backward(acts, dOut, grad);
-    tf.dispose([diff, dOut, sq]);
-    disposeActivations(acts);
+  lossGradient(x: Float32Array, targets: ArrayLike<number>, rows: number, grad: Float32Array, weight = 1): number {
+    const net = this.bound(rows);
+    net.input.set(x.subarray(0, rows * this.layout.inputSize));
+    const loss = this.lossAndGradient(net, targets, rows, weight);
+    grad.set(net.grad);
     return loss;
   }
 
@@ -105,13 +99,29 @@ export class ValueFunction {
     this.dirty = true;
   }
 
-  dispose(): void {
-    this.net.dispose();
+  /** The kernel net with the current parameters and room for `rows` rows. */
+  private bound(rows: number): MlpWasm {
+    if (rows > this.net.capacity) {
+      this.net = new MlpWasm(this.layout, rows);
+      this.dirty = true;
+    }
+    if (this.dirty) {
+      this.net.setParams(this.params);
+      this.dirty = false;
+    }
+    return this.net;
   }
 
-  private bind(): void {
-    if (!this.dirty) return;
-    this.net.bind(this.params);
-    this.dirty = false;
+  /** Forward on the net's input, loss = mean (V − target)², backward of weight × loss into net.grad. */
+  private lossAndGradient(net: MlpWasm, targets: ArrayLike<number>, rows: number, weight: number): number {
+    const v = net.forward(rows);
+    let loss = 0;
+    for (let k = 0; k < rows; k++) {
+      const diff = v[k] - targets[k];
+      loss += diff * diff;
+      net.outputGrad[k] = ((2 * weight) / rows) * diff;
+    }
+    net.backward(rows);
+    return loss / rows;
   }
 }
