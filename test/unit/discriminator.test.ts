@@ -4,11 +4,9 @@
  * learns to separate expert from policy samples and then rewards expert-like
  * behaviour more (the sign GAIL needs).
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/main/core/math/rng';
 import { bernoulliEntropy, Discriminator, discriminatorLoss, gailReward } from '../../src/main/core/learn/discriminator';
-import { backendReady } from '../helpers/tfBackend';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const softplus = (z: number) => Math.log(1 + Math.exp(z));
@@ -119,8 +117,6 @@ describe('gailReward', () => {
 });
 
 describe('Discriminator (network)', () => {
-  beforeAll(() => backendReady);
-
   const obsDim = 3;
   const actDim = 1;
   const rows = 64;
@@ -134,7 +130,6 @@ describe('Discriminator (network)', () => {
 
   it('learns to separate policy (obs ≈ −1) from expert (obs ≈ +1) samples, rewards expert-like samples more, and lowers its loss', () => {
     const rng = new Rng(42);
-    const before = tf.memory().numTensors;
     const disc = new Discriminator(obsDim, actDim, [32, 32], 1e-2, 1e-3, new Rng(1));
     const losses: number[] = [];
     let last = { loss: 0, expertAccuracy: 0, policyAccuracy: 0, entropy: 0 };
@@ -164,8 +159,6 @@ describe('Discriminator (network)', () => {
     // Rewards are gailReward of the logits.
     expect(re[0]).toBeCloseTo(gailReward(ze[0]), 10);
     expect(disc.logits(p.obs, p.actions, 0).length).toBe(0);
-    disc.dispose();
-    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('restores a saved state: the same logits after setState on a fresh discriminator', () => {
@@ -180,7 +173,5 @@ describe('Discriminator (network)', () => {
     b.setState(a.getState());
     const q = cloud(rng, 0, 10);
     expect(Array.from(b.logits(q.obs, q.actions, 10))).toEqual(Array.from(a.logits(q.obs, q.actions, 10)));
-    a.dispose();
-    b.dispose();
   });
 });

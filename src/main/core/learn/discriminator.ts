@@ -3,16 +3,16 @@
  * [normalised obs, action] (its own observation normaliser, fitted on expert
  * and policy observations). Loss = BCE(expert → 1) + BCE(policy → 0) −
  * c·mean Bernoulli entropy of D; policy reward −log(1 − D + 1e-8) (baselines).
- * Gradients w.r.t. the logits are closed-form, then one reverse pass.
+ * Gradients w.r.t. the logits are closed-form, then one reverse pass of the
+ * WebAssembly kernels (mlpWasm.ts).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { decodeFloat32, encodeFloat32 } from '../math/base64';
 import type { Rng } from '../math/rng';
 import { RunningNorm, type RunningNormState } from '../math/runningNorm';
 import { Adam, type AdamState } from './adam';
 import { assertAllFinite, assertFinite } from './divergence';
 import { initMlpParams, MlpLayout } from './mlp';
-import { disposeActivations, MlpTf } from './mlpTf';
+import { MlpWasm } from './mlpWasm';
 
 export interface DiscriminatorState {
   params: string;
@@ -76,13 +76,15 @@ export function gailReward(z: number): number {
   return -Math.log(1 - sigmoid(z) + 1e-8);
 }
 
+/** Rows per forward pass when computing logits for a whole batch. */
+const LOGIT_ROWS = 1024;
+
 export class Discriminator {
   readonly layout: MlpLayout;
   readonly params: Float32Array;
   readonly obsNorm: RunningNorm;
-  private readonly net: MlpTf;
+  private net: MlpWasm;
   private readonly adam: Adam;
-  private readonly grad: Float32Array;
   private dirty = true;
 
   constructor(
@@ -96,19 +98,19 @@ export class Discriminator {
     this.layout = new MlpLayout([obsDim + actDim, ...hiddenSizes, 1]);
     this.params = initMlpParams(this.layout, rng, 1);
     this.obsNorm = new RunningNorm(obsDim);
-    this.net = new MlpTf(this.layout);
+    this.net = new MlpWasm(this.layout, LOGIT_ROWS);
     this.adam = new Adam(this.layout.numParams, learningRate);
-    this.grad = new Float32Array(this.layout.numParams);
   }
 
   /** Logits for rows of (obs, action). */
   logits(obs: ArrayLike<number>, actions: ArrayLike<number>, rows: number): Float32Array {
-    if (rows === 0) return new Float32Array(0);
-    this.bind();
-    const x = tf.tensor2d(this.inputs(obs, actions, rows), [rows, this.layout.inputSize]);
-    const y = this.net.predict(x);
-    const z = y.dataSync() as Float32Array;
-    tf.dispose([x, y]);
+    const z = new Float32Array(rows);
+    const net = this.bound(1);
+    for (let start = 0; start < rows; start += net.capacity) {
+      const n = Math.min(net.capacity, rows - start);
+      this.writeInputs(net.input, 0, obs, actions, start, n);
+      z.set(net.forward(n), start);
+    }
     return z;
   }
 
@@ -126,34 +128,24 @@ export class Discriminator {
     both.set(policyObs.subarray(0, rows * this.obsDim));
     both.set(expertObs.subarray(0, rows * this.obsDim), rows * this.obsDim);
     this.obsNorm.update(both, 2 * rows);
-    this.bind();
-    const inP = this.inputs(policyObs, policyActions, rows);
-    const inE = this.inputs(expertObs, expertActions, rows);
-    const input = new Float32Array(2 * rows * this.layout.inputSize);
-    input.set(inP);
-    input.set(inE, inP.length);
-    const x = tf.tensor2d(input, [2 * rows, this.layout.inputSize]);
-    const acts = this.net.forward(x, true);
-    const z = acts.output.dataSync() as Float32Array;
+    const net = this.bound(2 * rows);
+    this.writeInputs(net.input, 0, policyObs, policyActions, 0, rows);
+    this.writeInputs(net.input, rows, expertObs, expertActions, 0, rows);
+    const z = net.forward(2 * rows);
     const zp = z.subarray(0, rows);
     const ze = z.subarray(rows);
     const l = discriminatorLoss(zp, ze, this.entropyCoef);
     assertFinite('discriminator loss', l.loss);
-    const dz = new Float32Array(2 * rows);
-    dz.set(l.dPolicy);
-    dz.set(l.dExpert, rows);
-    const dOut = tf.tensor2d(dz, [2 * rows, 1]);
-    this.net.backward(acts, dOut, this.grad);
-    dOut.dispose();
-    disposeActivations(acts);
-    this.adam.step(this.params, this.grad);
-    this.dirty = true;
+    net.outputGrad.set(l.dPolicy);
+    net.outputGrad.set(l.dExpert, rows);
     let accE = 0;
     let accP = 0;
     for (let i = 0; i < rows; i++) {
       if (ze[i] > 0) accE++;
       if (zp[i] < 0) accP++;
     }
+    this.adam.step(this.params, net.backward(2 * rows));
+    this.dirty = true;
     return { loss: l.loss, expertAccuracy: accE / rows, policyAccuracy: accP / rows, entropy: l.entropy };
   }
 
@@ -168,24 +160,27 @@ export class Discriminator {
     this.dirty = true;
   }
 
-  dispose(): void {
-    this.net.dispose();
+  /** The kernel net with the current parameters and room for `rows` rows. */
+  private bound(rows: number): MlpWasm {
+    if (rows > this.net.capacity) {
+      this.net = new MlpWasm(this.layout, rows);
+      this.dirty = true;
+    }
+    if (this.dirty) {
+      this.net.setParams(this.params);
+      this.dirty = false;
+    }
+    return this.net;
   }
 
-  private inputs(obs: ArrayLike<number>, actions: ArrayLike<number>, rows: number): Float32Array {
+  /** Rows [from, from + n) of (normalised obs, action) into `out` from its row `at`. */
+  private writeInputs(out: Float32Array, at: number, obs: ArrayLike<number>, actions: ArrayLike<number>, from: number, n: number): void {
     const { obsDim, actDim } = this;
     const w = obsDim + actDim;
-    const out = new Float32Array(rows * w);
-    for (let r = 0; r < rows; r++) {
-      this.obsNorm.normalizeRow(obs, r * obsDim, out, r * w);
-      for (let j = 0; j < actDim; j++) out[r * w + obsDim + j] = actions[r * actDim + j];
+    for (let r = 0; r < n; r++) {
+      const o = (at + r) * w;
+      this.obsNorm.normalizeRow(obs, (from + r) * obsDim, out, o);
+      for (let j = 0; j < actDim; j++) out[o + obsDim + j] = actions[(from + r) * actDim + j];
     }
-    return out;
-  }
-
-  private bind(): void {
-    if (!this.dirty) return;
-    this.net.bind(this.params);
-    this.dirty = false;
   }
 }

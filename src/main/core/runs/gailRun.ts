@@ -33,76 +33,72 @@ export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummar
     level: 'info',
     message: `expert data: ${pairs.count} state-action pairs from ${c.trajectories} trajectories (every ${c.expertSubsample}th), dataset mean return ${datasetStats(dataset).meanReturn.toFixed(1)}`,
   });
-  try {
-    const summary = await runOnPolicy(
-      'gail',
-      { ...c, algorithm: c.generator, updatesPerIteration: c.gSteps },
-      ctx,
-      {
-        prepare(policy) {
-          if (c.bcWarmStartIterations <= 0) return;
-          const bc = new BcTrainer(policy, pairs.obs, pairs.actions, pairs.count, { batchSize: 128, learningRate: 1e-3, loss: 'mse', validationFraction: 0 }, rng);
-          try {
-            for (let i = 0; i < c.bcWarmStartIterations; i++) bc.step();
-          } finally {
-            bc.dispose();
-          }
-          ctx.sink.emit({ type: 'log', level: 'info', message: `BC warm start: ${c.bcWarmStartIterations} steps` });
-        },
-        rewards(rollout, timer) {
-          return timer.time('discriminator', () => {
-            const rows = rollout.steps * rollout.numEnvs;
-            const r = d.rewards(rollout.obs, rollout.envActions, rows);
-            lastRewardMean = r.reduce((a, b) => a + b, 0) / rows;
-            return r;
-          });
-        },
-        afterUpdates(rollout, timer) {
-          return timer.time('discriminator', () => {
-            const rows = rollout.steps * rollout.numEnvs;
-            const batch = Math.floor(rows / c.dSteps);
-            const order = shuffledIndices(rows, rng);
-            const po = new Float64Array(batch * obsDim);
-            const pa = new Float64Array(batch * actDim);
-            const eo = new Float32Array(batch * obsDim);
-            const ea = new Float32Array(batch * actDim);
-            const sums = { loss: 0, expertAccuracy: 0, policyAccuracy: 0, entropy: 0 };
-            for (let step = 0; step < c.dSteps; step++) {
-              for (let k = 0; k < batch; k++) {
-                const i = order[step * batch + k];
-                po.set(rollout.obs.subarray(i * obsDim, (i + 1) * obsDim), k * obsDim);
-                pa.set(rollout.envActions.subarray(i * actDim, (i + 1) * actDim), k * actDim);
-                const e = rng.int(pairs.count);
-                eo.set(pairs.obs.subarray(e * obsDim, (e + 1) * obsDim), k * obsDim);
-                ea.set(pairs.actions.subarray(e * actDim, (e + 1) * actDim), k * actDim);
-              }
-              const st = d.train(po, pa, eo, ea, batch);
-              sums.loss += st.loss;
-              sums.expertAccuracy += st.expertAccuracy;
-              sums.policyAccuracy += st.policyAccuracy;
-              sums.entropy += st.entropy;
-            }
-            return {
-              discriminatorLoss: sums.loss / c.dSteps,
-              discriminatorAccuracyExpert: sums.expertAccuracy / c.dSteps,
-              discriminatorAccuracyPolicy: sums.policyAccuracy / c.dSteps,
-              discriminatorEntropy: sums.entropy / c.dSteps,
-              gailReward: lastRewardMean,
-            };
-          });
-        },
-        getState(): GailHookState {
-          return { discriminator: d.getState(), rng: rng.getState() };
-        },
-        setState(state) {
-          const s = state as GailHookState;
-          d.setState(s.discriminator);
-          rng.setState(s.rng);
-        },
+  const summary = await runOnPolicy(
+    'gail',
+    { ...c, algorithm: c.generator, updatesPerIteration: c.gSteps },
+    ctx,
+    {
+      prepare(policy) {
+        if (c.bcWarmStartIterations <= 0) return;
+        const bc = new BcTrainer(policy, pairs.obs, pairs.actions, pairs.count, { batchSize: 128, learningRate: 1e-3, loss: 'mse', validationFraction: 0 }, rng);
+        try {
+          for (let i = 0; i < c.bcWarmStartIterations; i++) bc.step();
+        } finally {
+          bc.dispose();
+        }
+        ctx.sink.emit({ type: 'log', level: 'info', message: `BC warm start: ${c.bcWarmStartIterations} steps` });
       },
-    );
-    return { ...summary, details: { ...summary.details, expertPairs: pairs.count, expertMeanReturn: datasetStats(dataset).meanReturn } };
-  } finally {
-    d.dispose();
-  }
+      rewards(rollout, timer) {
+        return timer.time('discriminator', () => {
+          const rows = rollout.steps * rollout.numEnvs;
+          const r = d.rewards(rollout.obs, rollout.envActions, rows);
+          lastRewardMean = r.reduce((a, b) => a + b, 0) / rows;
+          return r;
+        });
+      },
+      afterUpdates(rollout, timer) {
+        return timer.time('discriminator', () => {
+          const rows = rollout.steps * rollout.numEnvs;
+          const batch = Math.floor(rows / c.dSteps);
+          const order = shuffledIndices(rows, rng);
+          const po = new Float64Array(batch * obsDim);
+          const pa = new Float64Array(batch * actDim);
+          const eo = new Float32Array(batch * obsDim);
+          const ea = new Float32Array(batch * actDim);
+          const sums = { loss: 0, expertAccuracy: 0, policyAccuracy: 0, entropy: 0 };
+          for (let step = 0; step < c.dSteps; step++) {
+            for (let k = 0; k < batch; k++) {
+              const i = order[step * batch + k];
+              po.set(rollout.obs.subarray(i * obsDim, (i + 1) * obsDim), k * obsDim);
+              pa.set(rollout.envActions.subarray(i * actDim, (i + 1) * actDim), k * actDim);
+              const e = rng.int(pairs.count);
+              eo.set(pairs.obs.subarray(e * obsDim, (e + 1) * obsDim), k * obsDim);
+              ea.set(pairs.actions.subarray(e * actDim, (e + 1) * actDim), k * actDim);
+            }
+            const st = d.train(po, pa, eo, ea, batch);
+            sums.loss += st.loss;
+            sums.expertAccuracy += st.expertAccuracy;
+            sums.policyAccuracy += st.policyAccuracy;
+            sums.entropy += st.entropy;
+          }
+          return {
+            discriminatorLoss: sums.loss / c.dSteps,
+            discriminatorAccuracyExpert: sums.expertAccuracy / c.dSteps,
+            discriminatorAccuracyPolicy: sums.policyAccuracy / c.dSteps,
+            discriminatorEntropy: sums.entropy / c.dSteps,
+            gailReward: lastRewardMean,
+          };
+        });
+      },
+      getState(): GailHookState {
+        return { discriminator: d.getState(), rng: rng.getState() };
+      },
+      setState(state) {
+        const s = state as GailHookState;
+        d.setState(s.discriminator);
+        rng.setState(s.rng);
+      },
+    },
+  );
+  return { ...summary, details: { ...summary.details, expertPairs: pairs.count, expertMeanReturn: datasetStats(dataset).meanReturn } };
 }
