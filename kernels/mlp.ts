@@ -96,11 +96,35 @@ export function gemm(c: usize, a: usize, b: usize, bias: usize, m: i32, k: i32, 
       finish4(c2 + cj, s2, bias, j, acc);
       finish4(c3 + cj, s3, bias, j, acc);
     }
+    // Single columns: the four rows' sums side by side in one vector.
     for (; j < n; j++) {
-      dot1(c0, a0, b, bias, j, k, n, stepA, acc);
-      dot1(c1, a1, b, bias, j, k, n, stepA, acc);
-      dot1(c2, a2, b, bias, j, k, n, stepA, acc);
-      dot1(c3, a3, b, bias, j, k, n, stepA, acc);
+      let s = f32x4.splat(0);
+      let bp = b + (<usize>j << 2);
+      let off: usize = 0;
+      if (sai == 1) {
+        // Aᵀ read: the four rows are adjacent in memory.
+        for (let p = 0; p < k; p++) {
+          s = f32x4.add(s, f32x4.mul(v128.load(a0 + off), v128.load32_splat(bp)));
+          bp += rowB;
+          off += stepA;
+        }
+      } else {
+        for (let p = 0; p < k; p++) {
+          let x = v128.load32_splat(a0 + off);
+          x = f32x4.replace_lane(x, 1, load<f32>(a1 + off));
+          x = f32x4.replace_lane(x, 2, load<f32>(a2 + off));
+          x = f32x4.replace_lane(x, 3, load<f32>(a3 + off));
+          s = f32x4.add(s, f32x4.mul(x, v128.load32_splat(bp)));
+          bp += rowB;
+          off += stepA;
+        }
+      }
+      if (bias) s = f32x4.add(s, v128.load32_splat(bias + (<usize>j << 2)));
+      const cj = <usize>j << 2;
+      finish1(c0 + cj, f32x4.extract_lane(s, 0), acc);
+      finish1(c1 + cj, f32x4.extract_lane(s, 1), acc);
+      finish1(c2 + cj, f32x4.extract_lane(s, 2), acc);
+      finish1(c3 + cj, f32x4.extract_lane(s, 3), acc);
     }
   }
   for (; i < m; i++) {
@@ -153,6 +177,12 @@ function finish4(cp: usize, s: v128, bias: usize, j: i32, acc: i32): void {
   if (bias) r = f32x4.add(r, v128.load(bias + (<usize>j << 2)));
   if (acc) r = f32x4.add(v128.load(cp), r);
   v128.store(cp, r);
+}
+
+// @ts-ignore: decorator
+@inline
+function finish1(cp: usize, v: f32, acc: i32): void {
+  store<f32>(cp, acc ? load<f32>(cp) + v : v);
 }
 
 // @ts-ignore: decorator
