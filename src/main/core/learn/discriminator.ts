@@ -12,7 +12,7 @@ import { RunningNorm, type RunningNormState } from '../math/runningNorm';
 import { Adam, type AdamState } from './adam';
 import { assertAllFinite, assertFinite } from './divergence';
 import { initMlpParams, MlpLayout } from './mlp';
-import { MlpWasm } from './mlpWasm';
+import { BoundMlp } from './mlpWasm';
 
 export interface DiscriminatorState {
   params: string;
@@ -83,9 +83,8 @@ export class Discriminator {
   readonly layout: MlpLayout;
   readonly params: Float32Array;
   readonly obsNorm: RunningNorm;
-  private net: MlpWasm;
+  private readonly net: BoundMlp;
   private readonly adam: Adam;
-  private dirty = true;
 
   constructor(
     readonly obsDim: number,
@@ -98,14 +97,14 @@ export class Discriminator {
     this.layout = new MlpLayout([obsDim + actDim, ...hiddenSizes, 1]);
     this.params = initMlpParams(this.layout, rng, 1);
     this.obsNorm = new RunningNorm(obsDim);
-    this.net = new MlpWasm(this.layout, LOGIT_ROWS);
+    this.net = new BoundMlp(this.params, this.layout, LOGIT_ROWS);
     this.adam = new Adam(this.layout.numParams, learningRate);
   }
 
   /** Logits for rows of (obs, action). */
   logits(obs: ArrayLike<number>, actions: ArrayLike<number>, rows: number): Float32Array {
     const z = new Float32Array(rows);
-    const net = this.bound(1);
+    const net = this.net.get(1);
     for (let start = 0; start < rows; start += net.capacity) {
       const n = Math.min(net.capacity, rows - start);
       this.writeInputs(net.input, 0, obs, actions, start, n);
@@ -128,7 +127,7 @@ export class Discriminator {
     both.set(policyObs.subarray(0, rows * this.obsDim));
     both.set(expertObs.subarray(0, rows * this.obsDim), rows * this.obsDim);
     this.obsNorm.update(both, 2 * rows);
-    const net = this.bound(2 * rows);
+    const net = this.net.get(2 * rows);
     this.writeInputs(net.input, 0, policyObs, policyActions, 0, rows);
     this.writeInputs(net.input, rows, expertObs, expertActions, 0, rows);
     const z = net.forward(2 * rows);
@@ -145,7 +144,7 @@ export class Discriminator {
       if (zp[i] < 0) accP++;
     }
     this.adam.step(this.params, net.backward(2 * rows));
-    this.dirty = true;
+    this.net.markStale();
     return { loss: l.loss, expertAccuracy: accE / rows, policyAccuracy: accP / rows, entropy: l.entropy };
   }
 
@@ -157,21 +156,9 @@ export class Discriminator {
     this.params.set(decodeFloat32(s.params));
     this.adam.setState(s.adam);
     this.obsNorm.setState(s.obsNorm);
-    this.dirty = true;
+    this.net.markStale();
   }
 
-  /** The kernel net with the current parameters and room for `rows` rows. */
-  private bound(rows: number): MlpWasm {
-    if (rows > this.net.capacity) {
-      this.net = new MlpWasm(this.layout, rows);
-      this.dirty = true;
-    }
-    if (this.dirty) {
-      this.net.setParams(this.params);
-      this.dirty = false;
-    }
-    return this.net;
-  }
 
   /** Rows [from, from + n) of (normalised obs, action) into `out` from its row `at`. */
   private writeInputs(out: Float32Array, at: number, obs: ArrayLike<number>, actions: ArrayLike<number>, from: number, n: number): void {

@@ -139,3 +139,39 @@ export class MlpWasm {
     if (!Number.isInteger(rows) || rows < 1 || rows > this.capacity) throw new Error(`MlpWasm: ${rows} rows, capacity ${this.capacity}`);
   }
 }
+
+/**
+ * An MlpWasm kept in step with a parameter vector owned elsewhere (a value
+ * function's, a discriminator's): parameters are copied in on first use after
+ * markStale(), and the net is rebuilt larger when more rows are asked for.
+ */
+export class BoundMlp {
+  private net: MlpWasm;
+  private stale = true;
+
+  constructor(
+    private readonly params: Float32Array,
+    layout: MlpLayout,
+    capacity: number,
+  ) {
+    this.net = new MlpWasm(layout, capacity);
+  }
+
+  /** Call after changing the parameters. */
+  markStale(): void {
+    this.stale = true;
+  }
+
+  /** The net with the current parameters and room for at least `rows` rows. */
+  get(rows: number): MlpWasm {
+    if (rows > this.net.capacity) {
+      this.net = new MlpWasm(this.net.layout, rows);
+      this.stale = true;
+    }
+    if (this.stale) {
+      this.net.setParams(this.params);
+      this.stale = false;
+    }
+    return this.net;
+  }
+}

@@ -7,7 +7,7 @@ import { decodeFloat32, encodeFloat32 } from '../math/base64';
 import type { Rng } from '../math/rng';
 import { Adam, type AdamState } from './adam';
 import { initMlpParams, MlpLayout } from './mlp';
-import { MlpWasm } from './mlpWasm';
+import { BoundMlp, type MlpWasm } from './mlpWasm';
 import { shuffledIndices } from './minibatch';
 
 export interface ValueFunctionState {
@@ -21,21 +21,20 @@ const PREDICT_ROWS = 1024;
 export class ValueFunction {
   readonly layout: MlpLayout;
   readonly params: Float32Array;
-  private net: MlpWasm;
+  private readonly net: BoundMlp;
   private readonly adam: Adam;
-  private dirty = true;
 
   constructor(obsDim: number, hiddenSizes: readonly number[], learningRate: number, rng: Rng) {
     this.layout = new MlpLayout([obsDim, ...hiddenSizes, 1]);
     this.params = initMlpParams(this.layout, rng, 1);
-    this.net = new MlpWasm(this.layout, PREDICT_ROWS);
+    this.net = new BoundMlp(this.params, this.layout, PREDICT_ROWS);
     this.adam = new Adam(this.layout.numParams, learningRate);
   }
 
   /** V for rows × obsDim normalised observations. */
   predict(normObs: Float32Array, rows: number): Float32Array {
     const v = new Float32Array(rows);
-    const net = this.bound(1);
+    const net = this.net.get(1);
     const d = this.layout.inputSize;
     for (let start = 0; start < rows; start += net.capacity) {
       const n = Math.min(net.capacity, rows - start);
@@ -56,7 +55,7 @@ export class ValueFunction {
       let lossSum = 0;
       let batches = 0;
       for (let start = 0; start + batch <= rows; start += batch) {
-        const net = this.bound(batch);
+        const net = this.net.get(batch);
         for (let k = 0; k < batch; k++) {
           const r = order[start + k];
           net.input.set(normObs.subarray(r * d, (r + 1) * d), k * d);
@@ -64,7 +63,7 @@ export class ValueFunction {
         }
         lossSum += this.lossAndGradient(net, t, batch, 1);
         this.adam.step(this.params, net.grad);
-        this.dirty = true;
+        this.net.markStale();
         batches++;
       }
       lastEpochLoss = batches > 0 ? lossSum / batches : 0;
@@ -77,7 +76,7 @@ export class ValueFunction {
    * `weight` times its gradient, written into `grad`.
    */
   lossGradient(x: Float32Array, targets: ArrayLike<number>, rows: number, grad: Float32Array, weight = 1): number {
-    const net = this.bound(rows);
+    const net = this.net.get(rows);
     net.input.set(x.subarray(0, rows * this.layout.inputSize));
     const loss = this.lossAndGradient(net, targets, rows, weight);
     grad.set(net.grad);
@@ -86,7 +85,7 @@ export class ValueFunction {
 
   /** After changing params from outside (a joint optimiser). */
   markChanged(): void {
-    this.dirty = true;
+    this.net.markStale();
   }
 
   getState(): ValueFunctionState {
@@ -96,21 +95,9 @@ export class ValueFunction {
   setState(s: ValueFunctionState): void {
     this.params.set(decodeFloat32(s.params));
     this.adam.setState(s.adam);
-    this.dirty = true;
+    this.net.markStale();
   }
 
-  /** The kernel net with the current parameters and room for `rows` rows. */
-  private bound(rows: number): MlpWasm {
-    if (rows > this.net.capacity) {
-      this.net = new MlpWasm(this.layout, rows);
-      this.dirty = true;
-    }
-    if (this.dirty) {
-      this.net.setParams(this.params);
-      this.dirty = false;
-    }
-    return this.net;
-  }
 
   /** Forward on the net's input, loss = mean (V − target)², backward of weight × loss into net.grad. */
   private lossAndGradient(net: MlpWasm, targets: ArrayLike<number>, rows: number, weight: number): number {
