@@ -221,7 +221,9 @@ const B6: f32 = 1.19825839466702e-6;
 // @ts-ignore: decorator
 @inline
 function tanh1(v: f32): f32 {
-  const x = min(max(v, -CLAMP), CLAMP);
+  // Clamped as the vector path does (pmin/pmax: a NaN passes through).
+  const lo: f32 = v < -CLAMP ? -CLAMP : v;
+  const x: f32 = CLAMP < lo ? CLAMP : lo;
   const x2 = x * x;
   let p = A13;
   p = p * x2 + A11;
@@ -241,7 +243,8 @@ function tanh1(v: f32): f32 {
 // @ts-ignore: decorator
 @inline
 function tanh4(v: v128): v128 {
-  const x = f32x4.min(f32x4.max(v, f32x4.splat(-CLAMP)), f32x4.splat(CLAMP));
+  // pmin/pmax are single instructions; min/max cost several for IEEE NaN and ±0 rules the clamp does not need.
+  const x = f32x4.pmin(f32x4.pmax(v, f32x4.splat(-CLAMP)), f32x4.splat(CLAMP));
   const x2 = f32x4.mul(x, x);
   let p = f32x4.splat(A13);
   p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(A11));

@@ -61,7 +61,7 @@ describe('WebAssembly kernels', () => {
     const xs = Float32Array.from({ length: 20003 }, (_, i) => (i - 10001) * 1e-3);
     xs[0] = -50;
     xs[1] = 50;
-    const arena = new KernelArena(xs.length + 8);
+    const arena = new KernelArena(xs.length + 16);
     const buf = arena.alloc(xs.length);
     buf.f32.set(xs);
     arena.k.tanhInPlace(buf.ptr, xs.length);
@@ -75,6 +75,12 @@ describe('WebAssembly kernels', () => {
     tail.f32.set([xs[xs.length - 3], xs[xs.length - 2], xs[xs.length - 1], 0]);
     arena.k.tanhInPlace(tail.ptr, 4);
     expect(Array.from(tail.f32.subarray(0, 3))).toEqual(Array.from(buf.f32.subarray(xs.length - 3)));
+    // A NaN stays NaN in both paths, so divergence is still caught downstream.
+    const nan = arena.alloc(5);
+    nan.f32.set([Number.NaN, 2, -0, 0.5, Number.NaN]);
+    arena.k.tanhInPlace(nan.ptr, 5);
+    expect(Number.isNaN(nan.f32[0]) && Number.isNaN(nan.f32[4])).toBe(true);
+    expect(Object.is(nan.f32[2], -0)).toBe(true);
   });
 
   it('column sums and transposes', () => {
