@@ -1,7 +1,8 @@
 /**
  * Batched MLP math in tfjs with explicit forward and reverse-mode (VJP)
- * passes over cached activations (PPO, BC, the discriminator; TRPO and the
- * value function use the WebAssembly kernels of mlpWasm.ts).
+ * passes over cached activations, on the tfjs backend chosen at start: Behavioral
+ * Cloning's training. The other learners use the WebAssembly kernels of
+ * mlpWasm.ts.
  *
  * The network is evaluated in "sigmoid form": a tanh unit h = tanh(a) equals
  * 2σ(2a) − 1, so with s = σ(2a) each hidden layer is one fused

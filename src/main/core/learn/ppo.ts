@@ -3,8 +3,8 @@
  * ppo_continuous_action: epochs of shuffled minibatches, advantages
  * standardised per minibatch, one Adam (ε = 1e-5) over policy, log-std and
  * value function, global gradient-norm clipping, optional linear lr decay.
+ * The policy's passes run on the WebAssembly kernels (mlpWasm.ts).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { PpoSettingsConfig } from '../../../shared/runConfigs';
 import type { Rng } from '../math/rng';
 import { Adam, type AdamState } from './adam';
@@ -12,7 +12,7 @@ import { explainedVariance, rolloutAdvantages } from './advantages';
 import { assertFinite } from './divergence';
 import { entropy, logProb } from './gaussian';
 import { shuffledIndices } from './minibatch';
-import { disposeActivations, MlpTf } from './mlpTf';
+import { MlpWasm } from './mlpWasm';
 import type { GaussianPolicy } from './policy';
 import type { PolicyOptimizer } from './policyOptimizer';
 import type { Rollout } from './rollout';
@@ -27,7 +27,7 @@ interface PpoState {
 export class PpoOptimizer implements PolicyOptimizer {
   readonly stepsPerEnv: number;
   readonly value: ValueFunction;
-  private readonly net: MlpTf;
+  private readonly net: MlpWasm;
   private readonly adam: Adam;
 
   constructor(
@@ -40,7 +40,7 @@ export class PpoOptimizer implements PolicyOptimizer {
   ) {
     this.stepsPerEnv = Math.max(1, Math.ceil(s.stepsPerUpdate / numEnvs));
     this.value = new ValueFunction(policy.shape.obsDim, hiddenSizes, s.learningRate, initRng);
-    this.net = new MlpTf(policy.layout);
+    this.net = new MlpWasm(policy.layout, s.minibatch);
     this.adam = new Adam(policy.numFlat + this.value.layout.numParams, s.learningRate, 0.9, 0.999, 1e-5);
   }
 
@@ -64,7 +64,6 @@ export class PpoOptimizer implements PolicyOptimizer {
       const advB = new Float64Array(batch);
       const retB = new Float32Array(batch);
       const dMean = new Float32Array(batch * d);
-      const gPolicy = new Float32Array(nMlp);
       const gValue = new Float32Array(nValue);
       const grad = new Float64Array(nPolicy + nValue);
       const theta = new Float64Array(nPolicy + nValue);
@@ -87,10 +86,9 @@ export class PpoOptimizer implements PolicyOptimizer {
           }
           if (s.normalizeAdvantages && m > 1) standardizeFirst(advB, m);
 
-          this.net.bind(policy.params);
-          const x = tf.tensor2d(xb.subarray(0, m * obsDim), [m, obsDim]);
-          const acts = this.net.forward(x);
-          const mean = acts.output.dataSync() as Float32Array;
+          this.net.setParams(policy.params);
+          this.net.input.set(xb.subarray(0, m * obsDim));
+          const mean = this.net.forward(m);
           const logStd = policy.logStd;
           grad.fill(0);
           let pgLoss = 0;
@@ -122,10 +120,8 @@ export class PpoOptimizer implements PolicyOptimizer {
           }
           for (let j = 0; j < d; j++) grad[nMlp + j] -= s.entropyCoef;
           pgLossSum += assertFinite('PPO policy loss', pgLoss / m);
-          const dMeanT = tf.tensor2d(dMean.subarray(0, m * d), [m, d]);
-          this.net.backward(acts, dMeanT, gPolicy);
-          tf.dispose([dMeanT, x]);
-          disposeActivations(acts);
+          this.net.outputGrad.set(dMean.subarray(0, m * d));
+          const gPolicy = this.net.backward(m);
           vLossSum += assertFinite('PPO value loss', this.value.lossGradient(xb, retB, m, gValue, 0.5 * s.vfCoef));
 
           for (let i = 0; i < nMlp; i++) grad[i] = gPolicy[i];
@@ -162,16 +158,19 @@ export class PpoOptimizer implements PolicyOptimizer {
     this.adam.setState(s.adam);
   }
 
-  dispose(): void {
-    this.net.dispose();
-  }
+  /** Nothing to free: the kernels' memory is reclaimed with the optimiser. */
+  dispose(): void {}
 
   private batchLogProb(normObs: Float32Array, actions: Float64Array, rows: number): Float64Array {
-    this.net.bind(this.policy.params);
-    const x = tf.tensor2d(normObs, [rows, this.policy.shape.obsDim]);
-    const y = this.net.predict(x);
-    const mean = y.dataSync() as Float32Array;
-    tf.dispose([x, y]);
+    const { net } = this;
+    const { obsDim, actDim } = this.policy.shape;
+    net.setParams(this.policy.params);
+    const mean = new Float32Array(rows * actDim);
+    for (let start = 0; start < rows; start += net.capacity) {
+      const n = Math.min(net.capacity, rows - start);
+      net.input.set(normObs.subarray(start * obsDim, (start + n) * obsDim));
+      mean.set(net.forward(n), start * actDim);
+    }
     return logProb(actions, mean, this.policy.logStd, rows);
   }
 }
