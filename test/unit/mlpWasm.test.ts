@@ -132,12 +132,14 @@ describe('MlpWasm', () => {
     }
   });
 
-  it('backward is the gradient of Σ c ⊙ output (central differences in float64)', () => {
-    const { x, rng } = setup(2);
-    const small = new MlpLayout([3, 6, 5, 2]);
+  // The second layout's input is wider than its hidden layers (as Humanoid's 348 inputs are).
+  it.each([[[3, 6, 5, 2]], [[9, 4, 5, 2]]])('backward of %j is the gradient of Σ c ⊙ output (central differences in float64)', (sizes) => {
+    const rng = new Rng(2);
+    const small = new MlpLayout(sizes);
+    const nIn = sizes[0];
     const p = initMlpParams(small, rng, 1);
     for (let i = 0; i < p.length; i++) p[i] += 0.3 * rng.normal();
-    const xs = x.subarray(0, rows * 3);
+    const xs = randomArray(rng, rows * nIn);
     const c = randomArray(rng, rows * 2);
     const net = new MlpWasm(small, rows);
     net.setParams(p);
@@ -151,7 +153,7 @@ describe('MlpWasm', () => {
       ref.setParams(theta);
       let s = 0;
       for (let r = 0; r < rows; r++) {
-        ref.run(xs, r * 3, out, 0);
+        ref.run(xs, r * nIn, out, 0);
         s += c[2 * r] * out[0] + c[2 * r + 1] * out[1];
       }
       return s;

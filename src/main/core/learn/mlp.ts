@@ -42,10 +42,6 @@ export class MlpLayout {
   get outputSize(): number {
     return this.sizes[this.sizes.length - 1];
   }
-
-  get maxWidth(): number {
-    return Math.max(...this.sizes);
-  }
 }
 
 /**

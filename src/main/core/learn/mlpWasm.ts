@@ -29,7 +29,7 @@ export class MlpWasm {
   private readonly acts: KernelBuffer[];
   /** Per layer l ≥ 1: Wₗᵀ (out × in), to carry gradients back. */
   private readonly weightsT: (KernelBuffer | undefined)[];
-  /** Two rows × maxWidth buffers for gradients flowing back, plus the output's. */
+  /** Two rows × (widest hidden layer) buffers: gradients flowing back, tangents flowing forward. */
   private readonly back: [KernelBuffer, KernelBuffer];
   private readonly outGrad: KernelBuffer;
   private readonly tangent: KernelBuffer;
@@ -40,17 +40,18 @@ export class MlpWasm {
     readonly layout: MlpLayout,
     readonly capacity: number,
   ) {
-    const { sizes, numLayers, numParams, maxWidth } = layout;
+    const { sizes, numLayers, numParams } = layout;
     const rows = capacity;
+    const hiddenWidth = Math.max(1, ...sizes.slice(1, -1));
     const wT = sizes.slice(1, -1).map((_, i) => sizes[i + 1] * sizes[i + 2]);
     this.arena = new KernelArena(
-      arenaSize([numParams, numParams, numParams, ...sizes.map((s) => rows * s), ...wT, rows * maxWidth, rows * maxWidth, rows * layout.outputSize, rows * layout.outputSize]),
+      arenaSize([numParams, numParams, numParams, ...sizes.map((s) => rows * s), ...wT, rows * hiddenWidth, rows * hiddenWidth, rows * layout.outputSize, rows * layout.outputSize]),
     );
     this.params = this.arena.alloc(numParams);
     this.gradBuf = this.arena.alloc(numParams);
     this.acts = sizes.map((s) => this.arena.alloc(rows * s));
     this.weightsT = Array.from({ length: numLayers }, (_, l) => (l === 0 ? undefined : this.arena.alloc(sizes[l] * sizes[l + 1])));
-    this.back = [this.arena.alloc(rows * maxWidth), this.arena.alloc(rows * maxWidth)];
+    this.back = [this.arena.alloc(rows * hiddenWidth), this.arena.alloc(rows * hiddenWidth)];
     this.outGrad = this.arena.alloc(rows * layout.outputSize);
     this.tangent = this.arena.alloc(numParams);
     this.tangentOut = this.arena.alloc(rows * layout.outputSize);

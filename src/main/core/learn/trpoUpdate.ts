@@ -73,80 +73,78 @@ export function trpoStep(policy: GaussianPolicy, nets: TrpoNets, batch: PolicyBa
   const net = nets.batch(rows);
   net.setParams(policy.params);
   net.input.set(normObs.subarray(0, rows * obsDim));
-  {
-    const meanOld = Float32Array.from(net.forward(rows));
-    const logStdOld = Float64Array.from(policy.logStd);
-    const invVar = Float64Array.from(logStdOld, (l) => Math.exp(-2 * l));
-    const logpOld = logProb(actions, meanOld, logStdOld, rows);
+  const meanOld = Float32Array.from(net.forward(rows));
+  const logStdOld = Float64Array.from(policy.logStd);
+  const invVar = Float64Array.from(logStdOld, (l) => Math.exp(-2 * l));
+  const logpOld = logProb(actions, meanOld, logStdOld, rows);
 
-    // Surrogate gradient at the current policy, where every ratio is 1.
-    const dMean = new Float32Array(rows * d);
-    const g = new Float64Array(nFlat);
-    let advMean = 0;
-    for (let i = 0; i < rows; i++) {
-      const a = advantages[i];
-      advMean += a;
-      for (let j = 0; j < d; j++) {
-        const diff = actions[i * d + j] - meanOld[i * d + j];
-        dMean[i * d + j] = (a * diff * invVar[j]) / rows;
-        g[nMlp + j] += (a * (diff * diff * invVar[j] - 1)) / rows;
-      }
+  // Surrogate gradient at the current policy, where every ratio is 1.
+  const dMean = new Float32Array(rows * d);
+  const g = new Float64Array(nFlat);
+  let advMean = 0;
+  for (let i = 0; i < rows; i++) {
+    const a = advantages[i];
+    advMean += a;
+    for (let j = 0; j < d; j++) {
+      const diff = actions[i * d + j] - meanOld[i * d + j];
+      dMean[i * d + j] = (a * diff * invVar[j]) / rows;
+      g[nMlp + j] += (a * (diff * diff * invVar[j] - 1)) / rows;
     }
-    for (let j = 0; j < d; j++) g[nMlp + j] += s.entropyCoef;
-    const surrogateBefore = advMean / rows + s.entropyCoef * entropy(logStdOld);
-    net.outputGrad.set(dMean);
-    const gMlp = net.backward(rows);
-    for (let i = 0; i < nMlp; i++) g[i] = gMlp[i];
-    assertAllFinite('policy gradient', g);
-
-    const k = Math.max(1, Math.floor(s.fvpSubsample));
-    let fvpRows = rows;
-    let fvpNet = net;
-    if (k > 1) {
-      fvpRows = Math.ceil(rows / k);
-      fvpNet = nets.fvp(fvpRows);
-      fvpNet.setParams(policy.params);
-      for (let r = 0; r < fvpRows; r++) fvpNet.input.set(normObs.subarray(r * k * obsDim, (r * k + 1) * obsDim), r * obsDim);
-      fvpNet.forward(fvpRows);
-    }
-    const fvp = fisherVectorProduct(fvpNet, fvpRows, invVar, nMlp, s.cgDamping);
-
-    const step = conjugateGradient(fvp, g, s.cgIterations).x;
-    const shs = 0.5 * dot(step, fvp(step));
-    const stats: TrpoStats = { kl: 0, entropy: entropy(logStdOld), surrogateImprove: 0, expectedImprove: 0, lineSearchSteps: 0, accepted: false };
-    if (!(shs > 0) || !Number.isFinite(shs)) return stats;
-    const lm = Math.sqrt(shs / s.maxKl);
-    const fullStep = step.map((v) => v / lm);
-    stats.expectedImprove = assertFinite('TRPO expected improvement', dot(g, fullStep));
-
-    const theta0 = policy.getFlat();
-    const theta = new Float64Array(nFlat);
-    const logpNew = new Float64Array(rows);
-    let fraction = 1;
-    for (let ls = 0; ls < s.lineSearchSteps; ls++) {
-      for (let i = 0; i < nFlat; i++) theta[i] = theta0[i] + fraction * fullStep[i];
-      policy.setFlat(theta);
-      net.setParams(policy.params);
-      const meanNew = net.forward(rows);
-      logProb(actions, meanNew, policy.logStd, rows, logpNew);
-      let surr = 0;
-      for (let i = 0; i < rows; i++) surr += Math.exp(logpNew[i] - logpOld[i]) * advantages[i];
-      surr = surr / rows + s.entropyCoef * entropy(policy.logStd);
-      const kl = meanKl(meanOld, logStdOld, meanNew, policy.logStd, rows);
-      const improve = surr - surrogateBefore;
-      stats.lineSearchSteps = ls + 1;
-      if (Number.isFinite(surr) && Number.isFinite(kl) && kl <= 1.5 * s.maxKl && improve >= 0) {
-        stats.kl = kl;
-        stats.surrogateImprove = improve;
-        stats.entropy = entropy(policy.logStd);
-        stats.accepted = true;
-        return stats;
-      }
-      fraction *= 0.5;
-    }
-    policy.setFlat(theta0);
-    return stats;
   }
+  for (let j = 0; j < d; j++) g[nMlp + j] += s.entropyCoef;
+  const surrogateBefore = advMean / rows + s.entropyCoef * entropy(logStdOld);
+  net.outputGrad.set(dMean);
+  const gMlp = net.backward(rows);
+  for (let i = 0; i < nMlp; i++) g[i] = gMlp[i];
+  assertAllFinite('policy gradient', g);
+
+  const k = Math.max(1, Math.floor(s.fvpSubsample));
+  let fvpRows = rows;
+  let fvpNet = net;
+  if (k > 1) {
+    fvpRows = Math.ceil(rows / k);
+    fvpNet = nets.fvp(fvpRows);
+    fvpNet.setParams(policy.params);
+    for (let r = 0; r < fvpRows; r++) fvpNet.input.set(normObs.subarray(r * k * obsDim, (r * k + 1) * obsDim), r * obsDim);
+    fvpNet.forward(fvpRows);
+  }
+  const fvp = fisherVectorProduct(fvpNet, fvpRows, invVar, nMlp, s.cgDamping);
+
+  const step = conjugateGradient(fvp, g, s.cgIterations).x;
+  const shs = 0.5 * dot(step, fvp(step));
+  const stats: TrpoStats = { kl: 0, entropy: entropy(logStdOld), surrogateImprove: 0, expectedImprove: 0, lineSearchSteps: 0, accepted: false };
+  if (!(shs > 0) || !Number.isFinite(shs)) return stats;
+  const lm = Math.sqrt(shs / s.maxKl);
+  const fullStep = step.map((v) => v / lm);
+  stats.expectedImprove = assertFinite('TRPO expected improvement', dot(g, fullStep));
+
+  const theta0 = policy.getFlat();
+  const theta = new Float64Array(nFlat);
+  const logpNew = new Float64Array(rows);
+  let fraction = 1;
+  for (let ls = 0; ls < s.lineSearchSteps; ls++) {
+    for (let i = 0; i < nFlat; i++) theta[i] = theta0[i] + fraction * fullStep[i];
+    policy.setFlat(theta);
+    net.setParams(policy.params);
+    const meanNew = net.forward(rows);
+    logProb(actions, meanNew, policy.logStd, rows, logpNew);
+    let surr = 0;
+    for (let i = 0; i < rows; i++) surr += Math.exp(logpNew[i] - logpOld[i]) * advantages[i];
+    surr = surr / rows + s.entropyCoef * entropy(policy.logStd);
+    const kl = meanKl(meanOld, logStdOld, meanNew, policy.logStd, rows);
+    const improve = surr - surrogateBefore;
+    stats.lineSearchSteps = ls + 1;
+    if (Number.isFinite(surr) && Number.isFinite(kl) && kl <= 1.5 * s.maxKl && improve >= 0) {
+      stats.kl = kl;
+      stats.surrogateImprove = improve;
+      stats.entropy = entropy(policy.logStd);
+      stats.accepted = true;
+      return stats;
+    }
+    fraction *= 0.5;
+  }
+  policy.setFlat(theta0);
+  return stats;
 }
 
 /**
