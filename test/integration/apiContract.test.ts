@@ -98,6 +98,10 @@ describe.each([
     expect(runs[1].dependsOn).toEqual([runIds[0]]);
     expect(runs[4].dependsOn).toEqual([runIds[1]]);
     for (const id of runIds) expect((await finished(id)).status).toBe('succeeded');
+    // The sample run's env steps come from its summary: 2 episodes of at least one step.
+    const sampled = await b.api.getRun({ id: runIds[1] });
+    expect(sampled.envSteps).toBe((sampled.summary as { envSteps: number }).envSteps);
+    expect(sampled.envSteps).toBeGreaterThanOrEqual(2);
     const datasets = await b.api.listDatasets({});
     expect(datasets.some((d) => d.sourceRunId === runIds[1] && d.trajectories === 2)).toBe(true);
     const dataset = datasets.find((d) => d.sourceRunId === runIds[1])!;

@@ -338,7 +338,7 @@ export class RunQueue {
         this.importArtifacts(id, a);
         this.store.updateRun(id, { status: 'succeeded', finishedAt: now, pid: null, summary: a.summary });
         const f = a.summary.finalEval;
-        this.store.setFinal(id, f?.mean ?? null, f?.std ?? null, f?.episodes ?? null);
+        this.store.setFinal(id, f?.mean ?? null, f?.std ?? null, f?.episodes ?? null, a.summary.envSteps);
       } catch (e) {
         this.store.updateRun(id, { status: 'failed', finishedAt: now, pid: null, error: `storing the run's results failed: ${(e as Error).message}` });
       }

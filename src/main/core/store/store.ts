@@ -298,9 +298,14 @@ export class Store {
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
   }
 
-  /** Final numbers from a run summary. */
-  setFinal(id: number, mean: number | null, std: number | null, episodes: number | null): void {
-    this.db.prepare('UPDATE runs SET final_mean = ?, final_std = ?, final_episodes = ? WHERE id = ?').run(mean, std, episodes, id);
+  /**
+   * Final numbers from a run summary. Its env steps count too: a sample or
+   * eval run reports no per-iteration metrics, only the steps in its summary.
+   */
+  setFinal(id: number, mean: number | null, std: number | null, episodes: number | null, envSteps = 0): void {
+    this.db
+      .prepare('UPDATE runs SET final_mean = ?, final_std = ?, final_episodes = ?, env_steps = max(env_steps, ?) WHERE id = ?')
+      .run(mean, std, episodes, envSteps, id);
   }
 
   deleteRun(id: number): void {
