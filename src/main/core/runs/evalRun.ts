@@ -3,18 +3,15 @@ import type { EvalConfig } from '../../../shared/runConfigs';
 import type { EvaluationResult, RunSummary } from '../../../shared/progress';
 import type { Trajectory } from '../data/dataset';
 import { evaluatePolicy } from '../learn/evaluate';
-import { GaussianPolicy } from '../learn/policy';
 import { SimModel } from '../sim/simModel';
-import { checkPolicyFitsEnv } from './policyCheck';
+import { loadPolicyForEnv } from './policyCheck';
 import type { RunContext } from './runContext';
 import { seedStreams } from './seeds';
-import { encodeTrajectory, FILES, loadPolicyFile } from './storage';
+import { encodeTrajectory, FILES } from './storage';
 
 export async function runEval(c: EvalConfig, ctx: RunContext): Promise<RunSummary> {
   const start = performance.now();
-  const file = loadPolicyFile(c.policy);
-  checkPolicyFitsEnv(file, c.env);
-  const policy = GaussianPolicy.fromFile(file);
+  const policy = loadPolicyForEnv(c.policy, c.env);
   const sim = await SimModel.load(c.env);
   try {
     ctx.sink.emit({ type: 'started', kind: 'eval', env: sim.spec.id, backend: ctx.backend, resumedFrom: null });

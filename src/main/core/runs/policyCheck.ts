@@ -1,6 +1,7 @@
 import { envSpec } from '../../../shared/envCatalog';
 import { ImlabError } from '../../../shared/errors';
-import type { PolicyFile } from '../learn/policy';
+import { GaussianPolicy, type PolicyFile } from '../learn/policy';
+import { loadPolicyFile } from './storage';
 
 /** Refuses a policy trained for another environment, before anything runs. */
 export function checkPolicyFitsEnv(p: PolicyFile, envId: string, field = 'policy'): void {
@@ -12,4 +13,11 @@ export function checkPolicyFitsEnv(p: PolicyFile, envId: string, field = 'policy
       field,
     );
   }
+}
+
+/** The saved policy at `ref` (a run folder or policy file), refused unless it fits the environment. */
+export function loadPolicyForEnv(ref: string, envId: string): GaussianPolicy {
+  const file = loadPolicyFile(ref);
+  checkPolicyFitsEnv(file, envId);
+  return GaussianPolicy.fromFile(file);
 }

@@ -3,18 +3,15 @@ import type { SampleConfig } from '../../../shared/runConfigs';
 import type { RunSummary } from '../../../shared/progress';
 import { datasetStats, type Dataset } from '../data/dataset';
 import { evaluatePolicy } from '../learn/evaluate';
-import { GaussianPolicy } from '../learn/policy';
 import { SimModel } from '../sim/simModel';
 import type { RunContext } from './runContext';
 import { seedStreams } from './seeds';
-import { FILES, loadPolicyFile, saveDataset } from './storage';
-import { checkPolicyFitsEnv } from './policyCheck';
+import { FILES, saveDataset } from './storage';
+import { loadPolicyForEnv } from './policyCheck';
 
 export async function runSample(c: SampleConfig, ctx: RunContext): Promise<RunSummary> {
   const start = performance.now();
-  const policyFile = loadPolicyFile(c.policy);
-  checkPolicyFitsEnv(policyFile, c.env);
-  const policy = GaussianPolicy.fromFile(policyFile);
+  const policy = loadPolicyForEnv(c.policy, c.env);
   const sim = await SimModel.load(c.env);
   try {
     ctx.sink.emit({ type: 'started', kind: 'sample', env: sim.spec.id, backend: ctx.backend, resumedFrom: null });

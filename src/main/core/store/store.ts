@@ -4,20 +4,13 @@
  */
 import type Database from 'better-sqlite3';
 import type { EnvId } from '../../../shared/envCatalog';
-import type { RunKind } from '../../../shared/runConfigs';
 import type { DatasetRow, MetricSeries, RunDetail, RunRow, RunStatus } from '../../../shared/runs';
 import type { EvaluationResult } from '../../../shared/progress';
 import { datasetStats, type Dataset, type Trajectory } from '../data/dataset';
 import { lttbIndices } from '../data/lttb';
 import { openDatabase, type Db } from './database';
 
-export interface NewRun {
-  name: string;
-  kind: RunKind;
-  env: EnvId;
-  method: string;
-  trajectories: number | null;
-  seed: number;
+export interface NewRun extends Pick<RunRow, 'name' | 'kind' | 'env' | 'method' | 'trajectories' | 'seed'> {
   config: unknown;
   priority?: number;
   sweepId?: number | null;
@@ -28,27 +21,16 @@ export interface NewRun {
   status?: RunStatus;
 }
 
-interface RunDbRow {
-  id: number;
-  name: string;
-  kind: RunKind;
-  env: EnvId;
-  method: string;
-  trajectories: number | null;
-  seed: number;
+/** A runs-table row as SQLite returns it (snake_case, JSON as text). */
+interface RunDbRow extends Pick<RunRow, 'id' | 'name' | 'kind' | 'env' | 'method' | 'trajectories' | 'seed' | 'status' | 'priority' | 'attempt' | 'error' | 'iteration'> {
   config: string;
-  status: RunStatus;
-  priority: number;
   sweep_id: number | null;
   retry_of: number | null;
-  attempt: number;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
-  error: string | null;
   backend: string | null;
   pid: number | null;
-  iteration: number;
   env_steps: number;
   final_mean: number | null;
   final_std: number | null;
