@@ -36,6 +36,18 @@ export interface RunRow {
   lastEval: number | null;
   maxEval: number | null;
   dependsOn: number[];
+  /** A learning-health warning computed in core from the run's metrics; absent or null when there is none. */
+  health?: RunHealth | null;
+}
+
+/** Something a user should know about how a run is learning, e.g. a GAIL discriminator that has won. */
+export interface RunHealth {
+  /** Stable code the UI keys on. */
+  code: 'discriminator-won';
+  /** One or two sentences for the user: what was seen and what it means. */
+  message: string;
+  /** Env steps at which the condition was first met. */
+  sinceEnvSteps: number;
 }
 
 export interface RunDetail extends RunRow {
