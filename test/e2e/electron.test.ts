@@ -1,7 +1,8 @@
 /**
- * The desktop shell itself, where an Electron binary is installed (Electron
- * downloads it on first launch, which build machines without internet cannot):
- * the window opens and shows the runs list over IPC.
+ * The desktop shell itself, where an Electron binary is installed (`npm start`
+ * downloads it once, which build machines without internet cannot; the download
+ * itself is tested offline in test/integration/electronStart.test.ts): the
+ * window opens and shows the runs list over IPC.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { tempDir } from '../helpers/runs';
 const pathFile = join('node_modules', 'electron', 'path.txt');
 const binary = existsSync(pathFile) ? join('node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8')) : null;
 const haveElectron = binary !== null && existsSync(binary);
-if (!haveElectron) console.warn('Skipping Electron tests: the Electron binary is not installed here (it downloads on first launch, which needs internet).');
+if (!haveElectron) console.warn('Skipping Electron tests: the Electron binary is not installed here (`npm start` downloads it, which needs internet).');
 
 describe.skipIf(!haveElectron)('the Electron app', () => {
   it('opens a window that lists runs through the preload API', async () => {
