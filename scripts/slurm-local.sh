@@ -46,6 +46,8 @@ ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
+# Without a default, a job that gives no --mem takes the whole node's memory and jobs run one at a time.
+DefMemPerCPU=1024
 SchedulerType=sched/backfill
 MpiDefault=none
 ReturnToService=2

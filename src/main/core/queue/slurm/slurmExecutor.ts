@@ -372,7 +372,7 @@ export class SlurmExecutor implements RunExecutor {
     if (state === 'PREEMPTED' || state === 'NODE_FAIL' || state === 'BOOT_FAIL' || state === 'REVOKED' || state === 'DEADLINE') {
       return this.interrupt(job, `Slurm ended job ${id}${where}: ${state}${reason}`);
     }
-    if (state === 'CANCELLED') return this.interrupt(job, `Slurm job ${id} was cancelled outside Imitation Lab${reason}`);
+    if (state === 'CANCELLED') return this.interrupt(job, `Slurm job ${id}${where} was cancelled or killed outside Imitation Lab (scancel)${reason}`);
     if (exit?.code === 3) return this.interrupt(job, `Slurm stopped job ${id}${where} (${exit.signal ?? 'signal'})`);
     const output = lastLines(job.outFile);
     const how =
