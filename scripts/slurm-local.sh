@@ -68,6 +68,11 @@ start() {
   write_conf
   mkdir -p /run/munge
   chown munge:munge /run/munge
+  if [ ! -s /etc/munge/munge.key ]; then
+    dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 status=none
+    chown munge:munge /etc/munge/munge.key
+    chmod 400 /etc/munge/munge.key
+  fi
   if ! pgrep -x munged >/dev/null; then runuser -u munge -- /usr/sbin/munged; fi
   if [ ! -f "$STATE/slurmctld.pid" ] || ! kill -0 "$(cat "$STATE/slurmctld.pid")" 2>/dev/null; then slurmctld; fi
   if [ ! -f "$STATE/slurmd.pid" ] || ! kill -0 "$(cat "$STATE/slurmd.pid")" 2>/dev/null; then slurmd; fi

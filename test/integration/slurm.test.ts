@@ -6,7 +6,7 @@
  * stored exactly once, Slurm's time limit is reported, and bad settings are
  * refused before anything is queued. Skipped where there is no Slurm.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,20 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
     expect((await noSlurm.api.listRuns({})).total).toBe(0);
   }, 60_000);
 
+  // A folder only this side sees: a tmpfs mounted in a mount namespace of its own (needs root), as a login node's local disk would be.
+  it.skipIf(process.getuid?.() !== 0)('refuses a data folder the nodes cannot see, queueing nothing', () => {
+    const hidden = tempDir('slurm-hidden');
+    const cli = [process.execPath, '--import', 'tsx', 'src/main/cli.ts'];
+    const script = 'mount -t tmpfs imlab-hidden "$0" && "$@" queue --sweep InvertedPendulum-quick --home "$0" --executor "$EXECUTOR"; echo "exit $?"; "$@" list --home "$0" --json';
+    const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, hidden, ...cli], {
+      encoding: 'utf8',
+      env: { ...process.env, EXECUTOR: JSON.stringify(slurm) },
+      timeout: 120_000,
+    });
+    expect(r.stderr).toMatch(new RegExp(`executor: the data folder ${hidden} is not visible on the Slurm nodes: a probe job on partition debug could not read`));
+    expect(r.stdout).toMatch(/exit 2\n\[\]/);
+  }, 150_000);
+
   it('runs the quick InvertedPendulum sweep on Slurm to the numbers of the local executor', async () => {
     const spec = JSON.parse(readFileSync('resources/presets/sweeps/InvertedPendulum-quick.json', 'utf8')) as unknown;
     const local = await coordinator(tempDir('slurm-ref'));
@@ -102,7 +116,7 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
       expect(curve(onSlurm.store, run.id)).toEqual(curve(local.store, ref[i].id));
     }
     expect([...states]).toEqual(expect.arrayContaining(['PENDING', 'RUNNING', 'COMPLETED']));
-  }, 300_000);
+  }, 600_000);
 
   it('cancels a job through the API, and a job killed under its run fails with a message and resumes', async () => {
     const c = await coordinator(tempDir('slurm-cancel'));
@@ -118,7 +132,7 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
     const done = await waitFor(async () => {
       const r = await c.api.getRun({ id: cancelled.id });
       return r.status === 'cancelled' && r;
-    }, 60_000, 'the cancelled run');
+    }, 120_000, 'the cancelled run');
     expect(done.placement!.jobId).toBe(a.placement!.jobId);
     await waitFor(() => !['PENDING', 'RUNNING', 'COMPLETING'].includes(squeueState(a.placement!.jobId!) ?? ''), 30_000, 'the job to end');
 
@@ -126,7 +140,7 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
     const killed = await waitFor(async () => {
       const r = await c.api.getRun({ id: victim.id });
       return ['failed', 'interrupted'].includes(r.status) && r;
-    }, 60_000, 'the killed run to stop');
+    }, 120_000, 'the killed run to stop');
     expect(killed.error).toMatch(new RegExp(`Slurm job ${b.placement!.jobId} on node .* was cancelled or killed outside Imitation Lab \\(scancel\\); resume continues`));
     await c.api.resumeRun({ id: victim.id });
     const resumed = await waitFor(async () => {

@@ -308,8 +308,12 @@ export class SlurmExecutor implements RunExecutor {
         this.finish(job, 1);
       }
     }
-    if (Date.now() >= this.nextPoll && !this.polling) await this.poll();
-    this.wake();
+    try {
+      if (Date.now() >= this.nextPoll && !this.polling) await this.poll();
+    } finally {
+      this.polling = false;
+      this.wake();
+    }
   }
 
   private async poll(): Promise<void> {
@@ -323,7 +327,6 @@ export class SlurmExecutor implements RunExecutor {
       // Slurm may be briefly unreachable (slurmctld restarting): try again later, jobs keep running.
       this.interval = Math.min(max, this.interval * 2);
       this.nextPoll = Date.now() + this.interval;
-      this.polling = false;
       return;
     }
     const byId = new Map(states.map((s) => [s.jobId, s]));
@@ -355,7 +358,6 @@ export class SlurmExecutor implements RunExecutor {
     const awaitingSlurm = [...this.jobs].some((j) => j.exit || j.requested);
     this.interval = changed || awaitingSlurm ? min : Math.min(max, Math.round(this.interval * 1.5));
     this.nextPoll = Date.now() + this.interval;
-    this.polling = false;
   }
 
   /** The job is over: turn Slurm's verdict and the run's own exit record into the run's outcome. */
