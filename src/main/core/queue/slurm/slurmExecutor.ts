@@ -196,6 +196,11 @@ export class SlurmExecutor implements RunExecutor {
         job.eventsFile,
       ];
       job.jobId = await this.cli.sbatch(args);
+      // Detached while sbatch ran (the coordinator is closing): no one would record this job, so it must not run.
+      if (job.done) {
+        await this.cli.scancel(job.jobId).catch(() => undefined);
+        return;
+      }
     } catch (e) {
       if (job.done) return;
       job.cb.onMessage({ type: 'failed', message: settingError(e).message });
