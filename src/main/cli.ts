@@ -7,7 +7,7 @@ import { isImlabError } from '../shared/errors';
 import { BENCH_HELP, benchCommand } from './cli/commands/bench';
 import { envsCommand } from './cli/commands/envs';
 import { RUN_HELP, runCommand } from './cli/commands/run';
-import { datasetsCommand, listCommand, QUEUE_HELP, queueCommand, runControlCommand, showCommand, workCommand } from './cli/commands/queueCommands';
+import { datasetsCommand, executorCommand, listCommand, QUEUE_HELP, queueCommand, runControlCommand, showCommand, workCommand } from './cli/commands/queueCommands';
 import { SERVE_HELP, serveCommand } from './cli/commands/serve';
 import { exportCommand, importCommand, TRANSFER_HELP } from './cli/commands/transfer';
 import { SIM_HELP, simCommand } from './cli/commands/sim';
@@ -49,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
         return await queueCommand(rest, out);
       case 'work':
         return await workCommand(rest, out);
+      case 'executor':
+        return await executorCommand(rest, out);
       case 'list':
         return await listCommand(rest, out);
       case 'show':

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { EnvSpec } from './envCatalog';
+import type { ExecutorSetting } from './executors';
 import type { DatasetRow, MetricSeries, RunDetail, RunRow } from './runs';
 import { RUN_STATUSES } from './runs';
 import type { ResultsTable } from './results';
@@ -60,6 +61,8 @@ export interface QueueState {
   paused: boolean;
   concurrency: number;
   autoResume: boolean;
+  /** Where runs queued without an executor setting execute. */
+  executor: ExecutorSetting;
   running: number;
   queued: number;
 }
@@ -85,8 +88,9 @@ export const apiRequestSchemas = {
     })
     .strict(),
   getRun: z.object({ id }).strict(),
-  queueRun: z.object({ config: z.unknown(), name: z.string().max(200).optional(), priority: z.int().min(-1000).max(1000).optional() }).strict(),
-  queueSweep: z.object({ spec: z.unknown() }).strict(),
+  /** executor: where the run executes (validated against executorSettingSchema); absent: the queue's default. */
+  queueRun: z.object({ config: z.unknown(), name: z.string().max(200).optional(), priority: z.int().min(-1000).max(1000).optional(), executor: z.unknown().optional() }).strict(),
+  queueSweep: z.object({ spec: z.unknown(), executor: z.unknown().optional() }).strict(),
   cancelRun: z.object({ id }).strict(),
   retryRun: z.object({ id }).strict(),
   resumeRun: z.object({ id }).strict(),
@@ -95,7 +99,7 @@ export const apiRequestSchemas = {
   getQueue: empty,
   pauseQueue: empty,
   resumeQueue: empty,
-  configureQueue: z.object({ concurrency: z.int().min(1).max(256).optional(), autoResume: z.boolean().optional() }).strict(),
+  configureQueue: z.object({ concurrency: z.int().min(1).max(256).optional(), autoResume: z.boolean().optional(), executor: z.unknown().optional() }).strict(),
   listMetricNames: z.object({ runId: id }).strict(),
   getMetrics: z
     .object({

@@ -1,5 +1,6 @@
 /** Runs as the API shows them. */
 import type { EnvId } from './envCatalog';
+import type { RunPlacement } from './executors';
 import type { RunKind } from './runConfigs';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'blocked'] as const;
@@ -38,6 +39,8 @@ export interface RunRow {
   dependsOn: number[];
   /** A learning-health warning computed in core from the run's metrics; absent or null when there is none. */
   health?: RunHealth | null;
+  /** Where the run executes or last executed (local, or its Slurm job with Slurm's state, reason and node); null before it first starts. */
+  placement?: RunPlacement | null;
 }
 
 /** Something a user should know about how a run is learning, e.g. a GAIL discriminator that has won. */

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { apiRequestSchemas, type Api, type ApiMethod, type ApiParsedRequest, type Backend, type EnvSummary, type PresetInfo } from '../../shared/api';
 import { ENV_IDS, ENV_SPECS, envSpec } from '../../shared/envCatalog';
 import { ImlabError } from '../../shared/errors';
+import { z } from 'zod';
+import { executorSettingSchema, type ExecutorSetting } from '../../shared/executors';
+import { sweepSpecSchema } from '../../shared/sweeps';
 import { parseInput } from '../../shared/validate';
 import { metricsCsv, resultsTableCsv } from './data/csv';
 import { exportDatasetNpz, importDatasetNpz } from './data/npzDataset';
@@ -18,7 +21,10 @@ import { replayOf } from './data/replay';
 import { EventHub } from './events';
 import { dataHome, type DataHome } from './home';
 import { CoordinatorLock } from './queue/coordinatorLock';
-import { ChildProcessExecutor, type RunExecutor } from './queue/executor';
+import { ChildProcessExecutor, ExecutorRouter, type RunExecutor } from './queue/executor';
+import { SlurmExecutor, type SlurmExecutorOptions } from './queue/slurm/slurmExecutor';
+import { parseRunConfig } from './runs/runJob';
+import { saveDatasetFile } from './runs/storage';
 import { RunQueue } from './queue/runQueue';
 import { resourcesDir } from './resources';
 import { loadMujocoModule } from './sim/mujoco';
@@ -36,6 +42,8 @@ export interface CoordinatorOptions {
   runQueue?: boolean;
   /** Open the database read-only, without taking the data folder (another process coordinates). */
   readOnly?: boolean;
+  /** Options of the Slurm executor (tests and benches shorten its intervals). */
+  slurm?: Omit<SlurmExecutorOptions, 'home' | 'exportDataset'>;
 }
 
 export interface Coordinator extends Backend {
@@ -68,7 +76,20 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
   const queue = new RunQueue(
     store,
     home,
-    o.executor ?? new ChildProcessExecutor(),
+    o.executor ??
+      new ExecutorRouter({
+        local: new ChildProcessExecutor(),
+        slurm: () =>
+          new SlurmExecutor({
+            home,
+            ...o.slurm,
+            exportDataset(id, file) {
+              const d = store.loadDataset(id);
+              if (!d) throw new ImlabError('not_found', `dataset: dataset ${id} does not exist.`, 'dataset');
+              saveDatasetFile(d, file);
+            },
+          }),
+      }),
     {
       runChanged: (run) => hub.emit('runChanged', run),
       metricsAppended: (m) => hub.emit('metricsAppended', m),
@@ -77,6 +98,14 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
     { concurrency: o.concurrency ?? availableParallelism(), stopGraceMs: o.stopGraceMs },
   );
   if (!o.readOnly) await queue.start({ schedule: o.runQueue ?? true });
+
+  /** A request's executor setting, validated and checked against the cluster before anything is queued. */
+  const checkedExecutor = async (input: unknown): Promise<ExecutorSetting | undefined> => {
+    if (input === undefined) return undefined;
+    const setting = parseInput(z.object({ executor: executorSettingSchema }), { executor: input }, 'executor setting').executor;
+    await queue.checkExecutor(setting);
+    return setting;
+  };
 
   const randomReturns = new Map<string, Promise<{ mean: number; std: number; episodes: number }>>();
   const randomReturn = (env: string) => {
@@ -120,10 +149,14 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
     },
     async queueRun(r) {
       const q = parseRequest('queueRun', r);
-      return { id: queue.enqueueConfig(q.config, { name: q.name, priority: q.priority }) };
+      parseRunConfig(q.config);
+      const executor = await checkedExecutor(q.executor);
+      return { id: queue.enqueueConfig(q.config, { name: q.name, priority: q.priority, executor }) };
     },
     async queueSweep(r) {
-      return queue.enqueueSweep(parseRequest('queueSweep', r).spec);
+      const q = parseRequest('queueSweep', r);
+      parseInput(sweepSpecSchema, q.spec, 'sweep');
+      return queue.enqueueSweep(q.spec, await checkedExecutor(q.executor));
     },
     async cancelRun(r) {
       queue.cancel(parseRequest('cancelRun', r).id);
@@ -157,7 +190,8 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
       return queue.state;
     },
     async configureQueue(r) {
-      queue.configure(parseRequest('configureQueue', r));
+      const q = parseRequest('configureQueue', r);
+      queue.configure({ concurrency: q.concurrency, autoResume: q.autoResume, executor: await checkedExecutor(q.executor) });
       return queue.state;
     },
     async listMetricNames(r) {

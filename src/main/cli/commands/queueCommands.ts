@@ -10,9 +10,12 @@ import { connect, type Access } from '../connect';
 import { formatTable, type Output } from '../output';
 import { readJsonFile } from '../readJson';
 
-export const QUEUE_HELP = `imlab queue --sweep <file|preset> | --config <file> [--priority P] [--wait] [--json]
+export const QUEUE_HELP = `imlab queue --sweep <file|preset> | --config <file> [--priority P] [--executor <json|file>] [--wait] [--json]
   Queue a sweep (e.g. --sweep InvertedPendulum-quick) or one run. Runs execute
   while a coordinator runs (the app, imlab serve, imlab work, or --wait).
+  --executor: where they execute, e.g. '{"kind":"slurm","partition":"gpu","timeLimit":"8:00:00"}'
+  (default: the queue's setting, see imlab executor).
+imlab executor [<json|file>] [--json]  show or set the queue's default executor (local or slurm)
 imlab list [--status queued,running,…] [--sweep ID] [--limit N] [--json]
 imlab show <run> [--json]            imlab datasets [--json]
 imlab cancel|retry|resume|delete <run> [--json]
@@ -64,13 +67,14 @@ function runId(arg: string | undefined): number {
 export async function queueCommand(argv: string[], out: Output): Promise<number> {
   const { values } = parseArgs({
     args: homeOption(argv).rest,
-    options: { sweep: { type: 'string' }, config: { type: 'string' }, priority: { type: 'string' }, wait: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: { sweep: { type: 'string' }, config: { type: 'string' }, priority: { type: 'string' }, executor: { type: 'string' }, wait: { type: 'boolean' }, json: { type: 'boolean' } },
   });
+  const executor = values.executor === undefined ? undefined : executorArg(values.executor);
   if (!values.sweep === !values.config) throw new ImlabError('invalid_input', 'Give exactly one of --sweep <file|preset> or --config <file>.', 'sweep');
   return withConnection(argv, values.wait ? 'run' : 'write', async (c) => {
     const result = values.sweep
-      ? await c.api.queueSweep({ spec: readSweep(values.sweep) })
-      : { sweepId: null, runIds: [(await c.api.queueRun({ config: readJsonFile(values.config!, 'config'), priority: integer(values.priority, 'priority', 0) })).id] };
+      ? await c.api.queueSweep({ spec: readSweep(values.sweep), executor })
+      : { sweepId: null, runIds: [(await c.api.queueRun({ config: readJsonFile(values.config!, 'config'), priority: integer(values.priority, 'priority', 0), executor })).id] };
     if (!values.wait) {
       out.result(result, () => `queued ${result.runIds.length} run(s)${result.sweepId ? ` as sweep ${result.sweepId}` : ''}: ${result.runIds.join(', ')}` + (c.via === 'coordinator' ? '\nthey run while the app, `imlab serve` or `imlab work` is running' : ''));
       return 0;
@@ -79,6 +83,29 @@ export async function queueCommand(argv: string[], out: Output): Promise<number>
     const runs = await Promise.all(result.runIds.map((id) => c.api.getRun({ id })));
     out.result({ ...result, runs }, () => runTable(runs));
     return runs.every((r) => r.status === 'succeeded') ? 0 : 1;
+  });
+}
+
+/** An executor setting given inline as JSON, or as a JSON file. */
+function executorArg(arg: string): unknown {
+  if (arg.trim().startsWith('{')) {
+    try {
+      return JSON.parse(arg) as unknown;
+    } catch (e) {
+      throw new ImlabError('invalid_input', `--executor: not valid JSON (${(e as Error).message}).`, 'executor');
+    }
+  }
+  if (arg === 'local' || arg === 'slurm') return { kind: arg };
+  return readJsonFile(arg, 'executor');
+}
+
+/** Shows or sets the queue's default executor. */
+export async function executorCommand(argv: string[], out: Output): Promise<number> {
+  const { positionals } = parseArgs({ args: homeOption(argv).rest, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  return withConnection(argv, positionals.length ? 'write' : 'read', async (c) => {
+    const state = positionals.length ? await c.api.configureQueue({ executor: executorArg(positionals[0]) }) : await c.api.getQueue({});
+    out.result(state.executor, () => JSON.stringify(state.executor));
+    return 0;
   });
 }
 

@@ -7,7 +7,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newestMtime } from '../newestMtime';
-import type { ChildMessage, StartMessage } from '../runs/processProtocol';
+import type { ExecutorSetting } from '../../../shared/executors';
+import type { ChildMessage, StartMessage, StoredPlacement } from '../runs/processProtocol';
 
 export interface RunHandle {
   readonly pid: number;
@@ -15,6 +16,11 @@ export interface RunHandle {
   stop(): void;
   /** End the process now. */
   kill(): void;
+  /**
+   * Stop watching the run but leave it running (the coordinator is closing);
+   * the next coordinator reattaches. Absent: closing stops the run.
+   */
+  detach?(): void;
 }
 
 export interface RunCallbacks {
@@ -24,6 +30,12 @@ export interface RunCallbacks {
 
 export interface RunExecutor {
   start(message: StartMessage, callbacks: RunCallbacks): RunHandle;
+  /** Watches again a run a previous coordinator started, from what it stored; null: it cannot (the run is interrupted). */
+  reattach?(message: StartMessage, placement: StoredPlacement, callbacks: RunCallbacks): RunHandle | null;
+  /** How many runs with this setting may execute at once; null: the queue's concurrency. */
+  slots?(setting: ExecutorSetting): number | null;
+  /** Checks a setting can be used, before runs are queued with it; throws an error naming the field. */
+  check?(setting: ExecutorSetting): Promise<void>;
   /** Ends processes kept ready for future runs. */
   dispose?(): void;
 }
@@ -119,4 +131,39 @@ export class ChildProcessExecutor implements RunExecutor {
 interface Spawned {
   child: ChildProcess;
   stderr(): string;
+}
+
+/** Sends each run to the executor its setting names: local child processes, or Slurm. */
+export class ExecutorRouter implements RunExecutor {
+  constructor(private readonly executors: { local: RunExecutor; slurm: () => RunExecutor }) {}
+
+  private slurmExecutor: RunExecutor | undefined;
+
+  private of(kind: ExecutorSetting['kind'] | undefined): RunExecutor {
+    if (kind !== 'slurm') return this.executors.local;
+    return (this.slurmExecutor ??= this.executors.slurm());
+  }
+
+  start(message: StartMessage, callbacks: RunCallbacks): RunHandle {
+    const handle = this.of(message.executor?.kind).start(message, callbacks);
+    if (message.executor?.kind !== 'slurm') callbacks.onMessage({ type: 'placement', placement: { kind: 'local' } });
+    return handle;
+  }
+
+  reattach(message: StartMessage, placement: StoredPlacement, callbacks: RunCallbacks): RunHandle | null {
+    return this.of(placement.kind).reattach?.(message, placement, callbacks) ?? null;
+  }
+
+  slots(setting: ExecutorSetting): number | null {
+    return this.of(setting.kind).slots?.(setting) ?? null;
+  }
+
+  async check(setting: ExecutorSetting): Promise<void> {
+    await this.of(setting.kind).check?.(setting);
+  }
+
+  dispose(): void {
+    this.executors.local.dispose?.();
+    this.slurmExecutor?.dispose?.();
+  }
 }

@@ -9,18 +9,19 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QueueState } from '../../../shared/api';
+import { DEFAULT_EXECUTOR, type ExecutorSetting } from '../../../shared/executors';
 import { ImlabError } from '../../../shared/errors';
 import type { ProgressEvent, RunSummary } from '../../../shared/progress';
 import { FINISHED_STATUSES, type RunRow, type RunStatus } from '../../../shared/runs';
 import { sweepSpecSchema, type SweepSpecInput } from '../../../shared/sweeps';
 import { parseInput } from '../../../shared/validate';
 import type { DataHome } from '../home';
-import type { ChildMessage } from '../runs/processProtocol';
+import type { ChildMessage, StartMessage } from '../runs/processProtocol';
 import { parseRunConfig } from '../runs/runJob';
 import { FILES, loadDataset, decodeTrajectory } from '../runs/storage';
 import type { NewRun, Store } from '../store/store';
 import { processAlive } from './coordinatorLock';
-import type { RunExecutor, RunHandle } from './executor';
+import type { RunCallbacks, RunExecutor, RunHandle } from './executor';
 import { expandSweep } from './sweepExpansion';
 
 export interface QueueListener {
@@ -34,7 +35,10 @@ interface Active {
   cancelRequested: boolean;
   stopRequested: boolean;
   failure?: string;
+  interruption?: string;
   summary?: RunSummary;
+  /** Which executor's slots it takes. */
+  pool: ExecutorSetting['kind'];
   artifacts: Set<string>;
   exited: Promise<void>;
 }
@@ -66,15 +70,35 @@ export class RunQueue {
       paused: this.store.getSetting('queue.paused', false),
       concurrency: this.store.getSetting('queue.concurrency', this.options.concurrency),
       autoResume: this.store.getSetting('queue.autoResume', true),
+      executor: this.defaultExecutor,
       running: this.active.size,
       queued: this.store.countRuns({ status: ['queued'] }),
     };
   }
 
-  /** Recovers from a crash, then starts launching runs (unless schedule is false). */
+  /** Where runs queued without a setting execute. */
+  get defaultExecutor(): ExecutorSetting {
+    return this.store.getSetting<ExecutorSetting>('queue.executor', DEFAULT_EXECUTOR);
+  }
+
+  /**
+   * Recovers from a crash, then starts launching runs (unless schedule is
+   * false). Runs still executing elsewhere (Slurm jobs) are reattached; local
+   * runs left running become interrupted.
+   */
   async start(o: { schedule: boolean } = { schedule: true }): Promise<void> {
     this.started = o.schedule;
     for (const run of this.store.listRuns({ status: ['running'], limit: 100_000 })) {
+      const placement = this.store.runPlacement(run.id);
+      const handle = placement && this.executor.reattach ? this.attach(run, (message, callbacks) => this.executor.reattach!(message, placement, callbacks)) : null;
+      if (handle) {
+        // A coordinator that does not schedule (one CLI command) leaves the run to the one that does.
+        if (!o.schedule) {
+          handle.detach?.();
+          this.active.delete(run.id);
+        }
+        continue;
+      }
       const pid = (this.store.db.prepare('SELECT pid FROM runs WHERE id = ?').get(run.id) as { pid: number | null }).pid;
       if (pid && processAlive(pid)) await stopOrphan(pid);
       this.store.updateRun(run.id, { status: 'interrupted', pid: null, error: 'the coordinator stopped while this run was running' });
@@ -89,6 +113,12 @@ export class RunQueue {
   /** Stops launching; asks running runs to checkpoint and stop (they become interrupted). */
   async shutdown(): Promise<void> {
     this.closing = true;
+    // Runs that execute elsewhere (Slurm jobs) go on; the next coordinator reattaches.
+    for (const [id, a] of this.active) {
+      if (!a.handle.detach) continue;
+      a.handle.detach();
+      this.active.delete(id);
+    }
     for (const a of this.active.values()) {
       a.stopRequested = true;
       a.handle.stop();
@@ -102,6 +132,11 @@ export class RunQueue {
 
   // ---- adding work ------------------------------------------------------
 
+  /** Checks an executor setting before runs are queued with it (Slurm: the options are accepted, the data folder is shared). */
+  async checkExecutor(setting: ExecutorSetting): Promise<void> {
+    await this.executor.check?.(setting);
+  }
+
   enqueue(runs: NewRun[]): number[] {
     const ids = this.store.createRuns(runs, (id) => join(this.home.runsDir, String(id)));
     ids.forEach((id) => this.emitRun(id));
@@ -111,19 +146,19 @@ export class RunQueue {
   }
 
   /** Queues one run from a config (validated; errors name the field). */
-  enqueueConfig(config: unknown, options: { name?: string; priority?: number } = {}): number {
+  enqueueConfig(config: unknown, options: { name?: string; priority?: number; executor?: ExecutorSetting } = {}): number {
     const c = parseRunConfig(config);
     const k = c.kind === 'bc' || c.kind === 'gail' ? c.trajectories : null;
     const method = c.kind === 'expert' ? c.algorithm : c.kind;
     const name = options.name ?? c.name ?? [c.kind, c.env, k !== null ? `k=${k}` : null, `s=${c.seed}`].filter(Boolean).join('·');
-    return this.enqueue([{ name, kind: c.kind, env: c.env, method, trajectories: k, seed: c.seed, config: c, priority: options.priority ?? 0, dependsOn: this.upstreamOf(c) }])[0];
+    return this.enqueue([{ name, kind: c.kind, env: c.env, method, trajectories: k, seed: c.seed, config: c, priority: options.priority ?? 0, dependsOn: this.upstreamOf(c), executor: options.executor ?? null }])[0];
   }
 
-  enqueueSweep(input: unknown): { sweepId: number; runIds: number[] } {
+  enqueueSweep(input: unknown, executor?: ExecutorSetting): { sweepId: number; runIds: number[] } {
     const spec = parseInput(sweepSpecSchema, input, 'sweep');
     expandSweep(spec, null);
     const sweepId = this.store.createSweep(spec.name, spec as SweepSpecInput);
-    const runIds = this.enqueue(expandSweep(spec, sweepId));
+    const runIds = this.enqueue(expandSweep(spec, sweepId).map((r) => ({ ...r, executor: executor ?? null })));
     return { sweepId, runIds };
   }
 
@@ -162,6 +197,7 @@ export class RunQueue {
           sweepId: run.sweepId,
           retryOf: id,
           attempt: run.attempt + 1,
+          executor: this.store.runExecutor(id),
           dependsOn: run.dependsOn.map((d) => ({ id: d })),
         },
       ],
@@ -229,8 +265,9 @@ export class RunQueue {
     this.schedule();
   }
 
-  configure(s: { concurrency?: number; autoResume?: boolean }): void {
+  configure(s: { concurrency?: number; autoResume?: boolean; executor?: ExecutorSetting }): void {
     if (s.concurrency !== undefined) this.store.setSetting('queue.concurrency', s.concurrency);
+    if (s.executor !== undefined) this.store.setSetting('queue.executor', s.executor);
     if (s.autoResume !== undefined) this.store.setSetting('queue.autoResume', s.autoResume);
     this.emitQueue();
     this.schedule();
@@ -254,11 +291,22 @@ export class RunQueue {
     if (!this.started || this.closing) return;
     const { paused, concurrency } = this.state;
     if (paused) return;
-    while (this.active.size < concurrency) {
-      const next = this.store.runnable(concurrency).find((r) => !this.active.has(r.id));
-      if (!next) break;
-      this.launch(next);
+    const used = new Map<string, number>();
+    for (const a of this.active.values()) used.set(a.pool, (used.get(a.pool) ?? 0) + 1);
+    const limits = new Map<string, number>();
+    // Enough candidates that a full pool (local) does not hide runs another pool (Slurm) could take.
+    for (const run of this.store.runnable(concurrency + 1000)) {
+      if (this.active.has(run.id)) continue;
+      const setting = this.executorOf(run.id);
+      if (!limits.has(setting.kind)) limits.set(setting.kind, this.executor.slots?.(setting) ?? concurrency);
+      if ((used.get(setting.kind) ?? 0) >= limits.get(setting.kind)!) continue;
+      used.set(setting.kind, (used.get(setting.kind) ?? 0) + 1);
+      this.launch(run);
     }
+  }
+
+  private executorOf(id: number): ExecutorSetting {
+    return this.store.runExecutor(id) ?? this.defaultExecutor;
   }
 
   private launch(run: RunRow): void {
@@ -270,14 +318,21 @@ export class RunQueue {
       this.afterFinish();
       return;
     }
-    const dir = this.store.runDir(run.id)!;
     this.flushMetrics();
+    const handle = this.attach(run, (message, callbacks) => this.executor.start(message, callbacks), config)!;
+    this.setStatus(run.id, 'running', { startedAt: Date.now(), finishedAt: null, error: null, pid: handle.pid > 0 ? handle.pid : null });
+    this.emitQueue();
+  }
+
+  /** Starts (or reattaches to) a run through the executor and tracks it as active; null if the executor declined. */
+  private attach(run: RunRow, begin: (message: StartMessage, callbacks: RunCallbacks) => RunHandle | null, config: unknown = this.store.runConfig(run.id)): RunHandle | null {
+    const setting = this.executorOf(run.id);
     let resolveExit!: () => void;
     const exited = new Promise<void>((r) => (resolveExit = r));
-    const entry: Active = { handle: undefined as unknown as RunHandle, cancelRequested: false, stopRequested: false, artifacts: new Set(), exited };
+    const entry: Active = { handle: undefined as unknown as RunHandle, cancelRequested: false, stopRequested: false, artifacts: new Set(), exited, pool: setting.kind };
     this.active.set(run.id, entry);
-    entry.handle = this.executor.start(
-      { type: 'start', config, dir, dbPath: this.home.dbPath, resumeAtMost: this.store.lastStoredStep(run.id) },
+    const handle = begin(
+      { type: 'start', config, dir: this.store.runDir(run.id)!, dbPath: this.home.dbPath, resumeAtMost: this.store.lastStoredStep(run.id), runId: run.id, executor: setting },
       {
         onMessage: (m) => this.onMessage(run.id, entry, m),
         onExit: (code, signal) => {
@@ -286,12 +341,21 @@ export class RunQueue {
         },
       },
     );
-    this.setStatus(run.id, 'running', { startedAt: Date.now(), finishedAt: null, error: null, pid: entry.handle.pid });
-    this.emitQueue();
+    if (!handle) {
+      this.active.delete(run.id);
+      return null;
+    }
+    entry.handle = handle;
+    return handle;
   }
 
   private onMessage(id: number, a: Active, m: ChildMessage): void {
     if (m.type === 'failed') a.failure ??= m.message;
+    if (m.type === 'interrupted' && m.reason) a.interruption = m.reason;
+    if (m.type === 'placement') {
+      this.store.updateRun(id, { placement: m.placement });
+      this.emitRun(id);
+    }
     if (m.type !== 'event') return;
     this.record(id, a, m.event);
   }
@@ -345,7 +409,7 @@ export class RunQueue {
     } else if (a.cancelRequested) {
       this.store.updateRun(id, { status: 'cancelled', finishedAt: now, pid: null });
     } else if (code === 3 || a.stopRequested) {
-      this.store.updateRun(id, { status: 'interrupted', pid: null, error: 'stopped; resume continues from the last checkpoint' });
+      this.store.updateRun(id, { status: 'interrupted', pid: null, error: a.interruption ? `${a.interruption}; resume continues from the last checkpoint` : 'stopped; resume continues from the last checkpoint' });
     } else {
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
       this.store.updateRun(id, { status: 'failed', finishedAt: now, pid: null, error: a.failure ?? `the run process ${how}` });

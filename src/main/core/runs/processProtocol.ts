@@ -1,4 +1,5 @@
 /** Messages between the coordinator and a run's child process. */
+import type { ExecutorSetting, RunPlacement } from '../../../shared/executors';
 import type { ProgressEvent } from '../../../shared/progress';
 
 export interface StartMessage {
@@ -12,11 +13,21 @@ export interface StartMessage {
    * whose metrics the coordinator has stored, so a crash never skips rows.
    */
   resumeAtMost: number;
+  /** The run's id (names its Slurm job) and where it executes. */
+  runId?: number;
+  executor?: ExecutorSetting;
+}
+
+/** Where a run executes, as stored with it: what the runs list shows, plus what its executor needs to reattach. */
+export interface StoredPlacement extends RunPlacement {
+  attach?: unknown;
 }
 
 export type ChildMessage =
   | { type: 'event'; event: ProgressEvent }
-  | { type: 'interrupted'; iteration: number }
+  /** reason: why the run stopped when the coordinator did not ask it to (e.g. Slurm's time limit). */
+  | { type: 'interrupted'; iteration: number; reason?: string }
+  | { type: 'placement'; placement: StoredPlacement }
   | { type: 'failed'; message: string };
 
 /** Exit codes of a run process. */

@@ -147,6 +147,12 @@ export function saveDataset(storage: RunStorage, d: Dataset, name: string = FILE
   return storage.writeJson(name, json);
 }
 
+/** A dataset as a file at any path (for a run that cannot open the database, e.g. a Slurm job). */
+export function saveDatasetFile(d: Dataset, file: string): void {
+  const json: DatasetJson = { ...d, format: 'imlab-dataset/1', trajectories: d.trajectories.map(encodeTrajectory) };
+  writeAtomic(file, JSON.stringify(json));
+}
+
 export function loadDataset(ref: string, field = 'dataset'): Dataset {
   const j = readRefJson<DatasetJson>(ref, FILES.dataset, field);
   if (j.format !== 'imlab-dataset/1') throw new ImlabError('invalid_input', `${field}: ${ref} is not an Imitation Lab dataset.`, field);

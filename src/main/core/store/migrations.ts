@@ -155,6 +155,14 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'index runs by status then id, for the newest page of runs with a given status',
     sql: `CREATE INDEX runs_status_id ON runs(status, id);`,
   },
+  {
+    version: 5,
+    description: "runs: the executor setting a run was queued with, and where it executes (e.g. its Slurm job, to reattach after a restart)",
+    sql: `
+      ALTER TABLE runs ADD COLUMN executor TEXT;
+      ALTER TABLE runs ADD COLUMN placement TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

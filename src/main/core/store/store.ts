@@ -5,7 +5,9 @@
 import type Database from 'better-sqlite3';
 import type { EnvId } from '../../../shared/envCatalog';
 import type { DatasetRow, MetricSeries, RunDetail, RunRow, RunStatus } from '../../../shared/runs';
+import type { ExecutorSetting } from '../../../shared/executors';
 import type { EvaluationResult } from '../../../shared/progress';
+import type { StoredPlacement } from '../runs/processProtocol';
 import { datasetStats, type Dataset, type Trajectory } from '../data/dataset';
 import { lttbIndices } from '../data/lttb';
 import { openDatabase, type Db } from './database';
@@ -19,6 +21,8 @@ export interface NewRun extends Pick<RunRow, 'name' | 'kind' | 'env' | 'method' 
   /** Indices into the same batch, or existing run ids (as { id }). */
   dependsOn?: (number | { id: number })[];
   status?: RunStatus;
+  /** Where it executes; null or absent: the queue's default. */
+  executor?: ExecutorSetting | null;
 }
 
 /** A runs-table row as SQLite returns it (snake_case, JSON as text). */
@@ -40,6 +44,8 @@ interface RunDbRow extends Pick<RunRow, 'id' | 'name' | 'kind' | 'env' | 'method
   summary: string | null;
   dir: string;
   deps: string | null;
+  executor: string | null;
+  placement: string | null;
 }
 
 const RUN_COLUMNS = `r.*, (SELECT group_concat(depends_on) FROM run_dependencies d WHERE d.run_id = r.id) AS deps`;
@@ -71,7 +77,13 @@ function toRow(r: RunDbRow): RunRow {
     lastEval: r.last_eval,
     maxEval: r.max_eval,
     dependsOn: r.deps ? r.deps.split(',').map(Number) : [],
+    placement: r.placement ? displayPlacement(JSON.parse(r.placement) as StoredPlacement) : null,
   };
+}
+
+function displayPlacement(p: StoredPlacement): RunRow['placement'] {
+  const { attach: _attach, ...shown } = p;
+  return shown;
 }
 
 export interface ListRunsQuery {
@@ -122,8 +134,8 @@ export class Store {
   /** Inserts runs (and their dependencies) atomically; returns their ids in order. */
   createRuns(runs: NewRun[], dirOf: (id: number) => string): number[] {
     const insert = this.db.prepare(
-      `INSERT INTO runs (name, kind, env, method, trajectories, seed, config, status, priority, sweep_id, retry_of, attempt, created_at, dir)
-       VALUES (@name, @kind, @env, @method, @trajectories, @seed, @config, @status, @priority, @sweepId, @retryOf, @attempt, @createdAt, '')`,
+      `INSERT INTO runs (name, kind, env, method, trajectories, seed, config, status, priority, sweep_id, retry_of, attempt, created_at, dir, executor)
+       VALUES (@name, @kind, @env, @method, @trajectories, @seed, @config, @status, @priority, @sweepId, @retryOf, @attempt, @createdAt, '', @executor)`,
     );
     const setDir = this.db.prepare('UPDATE runs SET dir = ? WHERE id = ?');
     const dep = this.db.prepare('INSERT INTO run_dependencies (run_id, depends_on) VALUES (?, ?)');
@@ -146,6 +158,7 @@ export class Store {
             retryOf: r.retryOf ?? null,
             attempt: r.attempt ?? 1,
             createdAt: now,
+            executor: r.executor ? JSON.stringify(r.executor) : null,
           }).lastInsertRowid,
         );
         setDir.run(dirOf(id), id);
@@ -192,6 +205,17 @@ export class Store {
   runConfig(id: number): unknown {
     const r = this.db.prepare('SELECT config FROM runs WHERE id = ?').get(id) as { config: string } | undefined;
     return r ? JSON.parse(r.config) : null;
+  }
+
+  /** The executor setting a run was queued with (null: the queue's default). */
+  runExecutor(id: number): ExecutorSetting | null {
+    const r = this.db.prepare('SELECT executor FROM runs WHERE id = ?').get(id) as { executor: string | null } | undefined;
+    return r?.executor ? (JSON.parse(r.executor) as ExecutorSetting) : null;
+  }
+
+  runPlacement(id: number): StoredPlacement | null {
+    const r = this.db.prepare('SELECT placement FROM runs WHERE id = ?').get(id) as { placement: string | null } | undefined;
+    return r?.placement ? (JSON.parse(r.placement) as StoredPlacement) : null;
   }
 
   runDir(id: number): string | null {
@@ -266,15 +290,35 @@ export class Store {
 
   updateRun(
     id: number,
-    fields: Partial<{ status: RunStatus; startedAt: number | null; finishedAt: number | null; error: string | null; backend: string; pid: number | null; priority: number; summary: unknown }>,
+    fields: Partial<{
+      status: RunStatus;
+      startedAt: number | null;
+      finishedAt: number | null;
+      error: string | null;
+      backend: string;
+      pid: number | null;
+      priority: number;
+      summary: unknown;
+      placement: StoredPlacement | null;
+    }>,
   ): void {
-    const map: Record<string, string> = { status: 'status', startedAt: 'started_at', finishedAt: 'finished_at', error: 'error', backend: 'backend', pid: 'pid', priority: 'priority', summary: 'summary' };
+    const map: Record<string, string> = {
+      status: 'status',
+      startedAt: 'started_at',
+      finishedAt: 'finished_at',
+      error: 'error',
+      backend: 'backend',
+      pid: 'pid',
+      priority: 'priority',
+      summary: 'summary',
+      placement: 'placement',
+    };
     const sets: string[] = [];
     const args: unknown[] = [];
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
       sets.push(`${map[k]} = ?`);
-      args.push(k === 'summary' && v !== null ? JSON.stringify(v) : v);
+      args.push((k === 'summary' || k === 'placement') && v !== null ? JSON.stringify(v) : v);
     }
     if (sets.length === 0) return;
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);

@@ -1,0 +1,67 @@
+/**
+ * Where a run executes: on this machine (a child process) or as a Slurm job.
+ * A run's setting is given when it is queued; without one it uses the queue's
+ * default (configureQueue).
+ */
+import { z } from 'zod';
+
+/** Slurm's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
+const SLURM_TIME = /^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d{1,2}|\d+-\d{1,2}:\d{1,2}|\d+-\d{1,2}:\d{1,2}:\d{1,2})$/;
+const SLURM_NAME = /^[A-Za-z0-9_.+-]+$/;
+/** Options the executor sets itself: the job's output, its name and how it is watched. */
+const RESERVED = ['--parsable', '--output', '--error', '--job-name', '--chdir', '--wait', '--wrap', '--array', '-o', '-e', '-J', '-D', '-W', '-a'];
+
+export const localExecutorSchema = z.object({ kind: z.literal('local') }).strict();
+
+export const slurmExecutorSchema = z
+  .object({
+    kind: z.literal('slurm'),
+    partition: z.string().regex(SLURM_NAME, 'expected a Slurm partition name (letters, digits, _ . + -)').optional().describe("sbatch --partition; the cluster's default partition when absent"),
+    account: z.string().regex(SLURM_NAME, 'expected a Slurm account name (letters, digits, _ . + -)').optional().describe('sbatch --account'),
+    timeLimit: z
+      .string()
+      .regex(SLURM_TIME, 'expected a Slurm time limit: minutes, MM:SS, HH:MM:SS or D-HH:MM:SS')
+      .default('4:00:00')
+      .describe('sbatch --time per run; a run Slurm stops at its limit is interrupted and resumes from its last checkpoint'),
+    cpusPerTask: z.int().min(1).max(1024).default(1).describe('sbatch --cpus-per-task'),
+    memory: z
+      .string()
+      .regex(/^\d+[KMGT]?$/, 'expected an amount like 4G or 4000M')
+      .optional()
+      .describe("sbatch --mem (per node); the partition's default when absent"),
+    extraArgs: z
+      .array(
+        z
+          .string()
+          .regex(/^--?[A-Za-z]/, 'expected an sbatch option such as --qos=normal')
+          .refine((a) => !RESERVED.includes(a.split('=')[0]), { message: 'this sbatch option is set by Imitation Lab itself' }),
+      )
+      .max(50)
+      .default([])
+      .describe('further sbatch options, one per element, e.g. ["--qos=normal", "--gres=gpu:1"]'),
+    maxJobs: z.int().min(1).max(10_000).default(100).describe('runs submitted to Slurm at once (the local concurrency limit does not apply)'),
+  })
+  .strict();
+
+export const executorSettingSchema = z.discriminatedUnion('kind', [localExecutorSchema, slurmExecutorSchema], {
+  error: 'expected {"kind": "local"} or {"kind": "slurm", …}',
+});
+
+export type ExecutorSettingInput = z.input<typeof executorSettingSchema>;
+export type ExecutorSetting = z.output<typeof executorSettingSchema>;
+export type SlurmExecutorSetting = z.output<typeof slurmExecutorSchema>;
+
+export const DEFAULT_EXECUTOR: ExecutorSetting = { kind: 'local' };
+
+/** Where a run is executing, for display: which executor, and for Slurm the job and what Slurm says about it. */
+export interface RunPlacement {
+  kind: 'local' | 'slurm';
+  /** Slurm's job id. */
+  jobId?: string;
+  /** Slurm's job state: PENDING, RUNNING, COMPLETED, TIMEOUT, … */
+  state?: string;
+  /** Slurm's reason, e.g. why the job is pending (Priority, Resources) or why it ended. */
+  reason?: string | null;
+  /** The node the job runs on. */
+  node?: string | null;
+}

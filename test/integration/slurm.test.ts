@@ -1,0 +1,224 @@
+/**
+ * The Slurm executor against a real Slurm (scripts/slurm-local.sh start gives
+ * a single-node cluster): a sweep reaches the numbers of the local executor,
+ * cancel ends the job, a job killed under the run resumes, a coordinator
+ * killed while jobs run reattaches to them on restart with every metric row
+ * stored exactly once, Slurm's time limit is reported, and bad settings are
+ * refused before anything is queued. Skipped where there is no Slurm.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SlurmCli } from '../../src/main/core/queue/slurm/slurmCli';
+import { isTimingMetric } from '../../src/main/core/runs/runContext';
+import { startCoordinator, type Coordinator } from '../../src/main/core/service';
+import { Store } from '../../src/main/core/store/store';
+import { waitFor } from '../helpers/coordinator';
+import { tempDir } from '../helpers/runs';
+
+function slurmUp(): boolean {
+  try {
+    return /idle|mixed|alloc/.test(execFileSync('sinfo', ['--noheader', '--format=%T'], { encoding: 'utf8', timeout: 10_000 }));
+  } catch {
+    return false;
+  }
+}
+
+const up = slurmUp();
+if (!up) console.warn('Slurm tests skipped: no working Slurm here (sbatch/sinfo missing or no idle node). Start one with `sudo scripts/slurm-local.sh start`.');
+
+const env = 'InvertedPendulum-v5';
+const expert = (seed: number, totalSteps: number) => ({ kind: 'expert', env, seed, totalSteps, evalEvery: 5, checkpointEvery: 2, finalEvalEpisodes: 3 });
+const slurm = { kind: 'slurm', partition: 'debug', timeLimit: '10' } as const;
+const fast = { pollMs: 250, maxPollMs: 1000, tailMs: 100 };
+
+function curve(store: Store, runId: number): Record<string, [number, number | null][]> {
+  const out: Record<string, [number, number | null][]> = {};
+  for (const row of store.allMetrics(runId)) {
+    if (isTimingMetric(row.name)) continue;
+    (out[row.name] ??= []).push([row.step, row.value]);
+  }
+  return out;
+}
+
+function squeueState(jobId: string): string | null {
+  const line = execFileSync('squeue', ['--noheader', '--states=all', `--jobs=${jobId}`, '--format=%T'], { encoding: 'utf8' }).trim();
+  return line || null;
+}
+
+describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
+  const open: Coordinator[] = [];
+  afterAll(async () => {
+    // Closing a coordinator leaves its Slurm jobs running (the next one reattaches); a test's jobs end with it.
+    for (const c of open) {
+      for (const r of c.store.listRuns({ limit: 1000 })) if (r.placement?.jobId) execFileSync('scancel', [r.placement.jobId]);
+      await c.close();
+    }
+  });
+  const coordinator = async (home: string, concurrency = 2) => {
+    const c = await startCoordinator({ appVersion: 'test', home, concurrency, stopGraceMs: 10_000, slurm: fast });
+    open.push(c);
+    return c;
+  };
+
+  it('refuses bad settings with errors naming them, queueing nothing', async () => {
+    const c = await coordinator(tempDir('slurm-bad'));
+    const spec = JSON.parse(readFileSync('resources/presets/sweeps/InvertedPendulum-quick.json', 'utf8')) as unknown;
+    await expect(c.api.queueSweep({ spec, executor: { ...slurm, partition: 'nosuchpartition' } })).rejects.toThrow(/executor\.partition: .*invalid partition/i);
+    await expect(c.api.queueSweep({ spec, executor: { ...slurm, timeLimit: 'soon' } })).rejects.toThrow(/executor\.timeLimit: expected a Slurm time limit/);
+    await expect(c.api.queueSweep({ spec, executor: { ...slurm, extraArgs: ['--output=/tmp/x'] } })).rejects.toThrow(/executor\.extraArgs\[0\]: this sbatch option is set by Imitation Lab/);
+    await expect(c.api.configureQueue({ executor: { kind: 'cluster' } })).rejects.toThrow(/executor\.kind/);
+    expect(await c.api.listRuns({})).toEqual({ runs: [], total: 0 });
+    expect(await c.api.listSweeps({})).toEqual([]);
+    expect((await c.api.getQueue({})).executor).toEqual({ kind: 'local' });
+
+    const noSlurm = await startCoordinator({ appVersion: 'test', home: tempDir('slurm-missing'), slurm: { cli: new SlurmCli({ binDir: mkdtempSync(join(tmpdir(), 'imlab-nobin-')) }) } });
+    open.push(noSlurm);
+    await expect(noSlurm.api.queueRun({ config: expert(1, 2048), executor: slurm })).rejects.toThrow(/executor\.kind: "slurm" needs Slurm's sbatch, which was not found/);
+    expect((await noSlurm.api.listRuns({})).total).toBe(0);
+  }, 60_000);
+
+  // A folder only this side sees: a tmpfs mounted in a mount namespace of its own (needs root), as a login node's local disk would be.
+  it.skipIf(process.getuid?.() !== 0)('refuses a data folder the nodes cannot see, queueing nothing', () => {
+    const hidden = tempDir('slurm-hidden');
+    const cli = [process.execPath, '--import', 'tsx', 'src/main/cli.ts'];
+    const script = 'mount -t tmpfs imlab-hidden "$0" && "$@" queue --sweep InvertedPendulum-quick --home "$0" --executor "$EXECUTOR"; echo "exit $?"; "$@" list --home "$0" --json';
+    const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, hidden, ...cli], {
+      encoding: 'utf8',
+      env: { ...process.env, EXECUTOR: JSON.stringify(slurm) },
+      timeout: 120_000,
+    });
+    expect(r.stderr).toMatch(new RegExp(`executor: the data folder ${hidden} is not visible on the Slurm nodes: a probe job on partition debug could not read`));
+    expect(r.stdout).toMatch(/exit 2\n\[\]/);
+  }, 150_000);
+
+  it('runs the quick InvertedPendulum sweep on Slurm to the numbers of the local executor', async () => {
+    const spec = JSON.parse(readFileSync('resources/presets/sweeps/InvertedPendulum-quick.json', 'utf8')) as unknown;
+    const local = await coordinator(tempDir('slurm-ref'));
+    const onSlurm = await coordinator(tempDir('slurm-sweep'));
+    // The default executor of the queue settings: runs queued without a setting go to Slurm.
+    expect((await onSlurm.api.configureQueue({ executor: slurm })).executor).toMatchObject(slurm);
+    const states = new Set<string>();
+    onSlurm.subscribe('runChanged', (r) => r.placement?.state && states.add(r.placement.state));
+    const a = await local.api.queueSweep({ spec });
+    const b = await onSlurm.api.queueSweep({ spec });
+    await Promise.all([local.queue.idle(), onSlurm.queue.idle()]);
+    const ref = (await local.api.listRuns({ sweepId: a.sweepId })).runs;
+    const got = (await onSlurm.api.listRuns({ sweepId: b.sweepId })).runs;
+    expect(got.map((r) => r.status)).toEqual(Array(6).fill('succeeded'));
+    expect(got.map((r) => [r.name, r.finalMean, r.finalStd])).toEqual(ref.map((r) => [r.name, r.finalMean, r.finalStd]));
+    for (const [i, run] of got.entries()) {
+      expect(run.placement).toMatchObject({ kind: 'slurm', state: 'COMPLETED', node: hostname() });
+      expect(run.placement!.jobId).toMatch(/^\d+$/);
+      expect(ref[i].placement).toEqual({ kind: 'local' });
+      expect(curve(onSlurm.store, run.id)).toEqual(curve(local.store, ref[i].id));
+    }
+    expect([...states]).toEqual(expect.arrayContaining(['PENDING', 'RUNNING', 'COMPLETED']));
+  }, 600_000);
+
+  it('cancels a job through the API, and a job killed under its run fails with a message and resumes', async () => {
+    const c = await coordinator(tempDir('slurm-cancel'));
+    const cancelled = await c.api.queueRun({ config: expert(5, 2_000_000), executor: slurm });
+    const victim = await c.api.queueRun({ config: expert(6, 12_288), executor: slurm });
+    const running = (id: number) => waitFor(async () => {
+      const r = await c.api.getRun({ id });
+      return r.placement?.state === 'RUNNING' && r.iteration >= 2 && r;
+    }, 120_000, `run ${id} to train on Slurm`);
+    const [a, b] = await Promise.all([running(cancelled.id), running(victim.id)]);
+
+    await c.api.cancelRun({ id: cancelled.id });
+    const done = await waitFor(async () => {
+      const r = await c.api.getRun({ id: cancelled.id });
+      return r.status === 'cancelled' && r;
+    }, 120_000, 'the cancelled run');
+    expect(done.placement!.jobId).toBe(a.placement!.jobId);
+    await waitFor(() => !['PENDING', 'RUNNING', 'COMPLETING'].includes(squeueState(a.placement!.jobId!) ?? ''), 30_000, 'the job to end');
+
+    execFileSync('scancel', ['--signal=KILL', b.placement!.jobId!]);
+    const killed = await waitFor(async () => {
+      const r = await c.api.getRun({ id: victim.id });
+      return ['failed', 'interrupted'].includes(r.status) && r;
+    }, 120_000, 'the killed run to stop');
+    expect(killed.error).toMatch(new RegExp(`Slurm job ${b.placement!.jobId} on node .* was cancelled or killed outside Imitation Lab \\(scancel\\); resume continues`));
+    await c.api.resumeRun({ id: victim.id });
+    const resumed = await waitFor(async () => {
+      const r = await c.api.getRun({ id: victim.id });
+      return ['succeeded', 'failed'].includes(r.status) && r;
+    }, 120_000, 'the resumed run');
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.placement!.jobId).not.toBe(b.placement!.jobId);
+    // Resumed from a checkpoint, not from scratch: iterations before it were not run again.
+    const started = readFileSync(join(resumed.dir, 'slurm', readdirSync(join(resumed.dir, 'slurm')).filter((f) => f.endsWith('.events.jsonl')).sort().at(-1)!), 'utf8');
+    expect(JSON.parse(started.split('\n')[0])).toMatchObject({ type: 'event', event: { type: 'started' } });
+    expect((JSON.parse(started.split('\n')[0]) as { event: { resumedFrom: number | null } }).event.resumedFrom).toBeGreaterThan(0);
+    expect(c.store.metricRowCount(victim.id)).toBe(12 * c.store.metricNames(victim.id).length);
+  }, 300_000);
+
+  it('reattaches to its jobs after the coordinator is killed, storing every metric row once', async () => {
+    const home = tempDir('slurm-crash');
+    const queuer = await startCoordinator({ appVersion: 'test', home, runQueue: false });
+    await queuer.api.configureQueue({ executor: slurm });
+    const ids = [(await queuer.api.queueRun({ config: expert(7, 20_480) })).id, (await queuer.api.queueRun({ config: expert(8, 20_480) })).id];
+    await queuer.close();
+
+    const dbPath = join(home, 'imlab.db');
+    const worker = startWorker(home);
+    const reader = new Store(dbPath, { readonly: true });
+    await waitFor(() => {
+      const rows = reader.db.prepare('SELECT iteration, placement FROM runs').all() as { iteration: number; placement: string | null }[];
+      return rows.every((r) => r.iteration >= 2 && r.placement?.includes('RUNNING'));
+    }, 120_000, 'both jobs to train');
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    const jobIds = (reader.db.prepare('SELECT placement FROM runs ORDER BY id').all() as { placement: string }[]).map((r) => (JSON.parse(r.placement) as { jobId: string }).jobId);
+    const midway = (reader.db.prepare('SELECT max(iteration) AS i FROM runs').get() as { i: number }).i;
+    // The jobs go on without a coordinator: let them write some more before it comes back.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(jobIds.map(squeueState)).toEqual(['RUNNING', 'RUNNING']);
+    reader.close();
+
+    const restart = startWorker(home);
+    expect(await restart.exited, restart.stderr()).toBe(0);
+    const store = new Store(dbPath, { readonly: true });
+    try {
+      expect(midway).toBeLessThan(20);
+      for (const [i, id] of ids.entries()) {
+        const run = store.getRunDetail(id)!;
+        expect(run.status).toBe('succeeded');
+        // The same job throughout: reattached, not resubmitted.
+        expect(run.placement).toMatchObject({ kind: 'slurm', jobId: jobIds[i], state: 'COMPLETED' });
+        const names = store.metricNames(id).length;
+        expect(store.metricRowCount(id)).toBe(20 * names);
+        const perStep = store.db.prepare('SELECT step, count(*) AS n FROM metrics WHERE run_id = ? GROUP BY step ORDER BY step').all(id) as { step: number; n: number }[];
+        expect(perStep).toEqual(Array.from({ length: 20 }, (_, k) => ({ step: k + 1, n: names })));
+        expect(store.getRunDetail(id)!.evaluations.filter((e) => e.final)).toHaveLength(1);
+      }
+      expect(store.integrityCheck()).toBe('ok');
+    } finally {
+      store.close();
+    }
+  }, 300_000);
+
+  it("shows Slurm's reason when a run hits its time limit", async () => {
+    const c = await coordinator(tempDir('slurm-limit'));
+    const { id } = await c.api.queueRun({ config: expert(9, 5_000_000), executor: { ...slurm, timeLimit: '1' } });
+    const stopped = await waitFor(async () => {
+      const r = await c.api.getRun({ id });
+      return !['queued', 'running'].includes(r.status) && r;
+    }, 180_000, 'Slurm to stop the run at its time limit');
+    expect(stopped.status).toBe('interrupted');
+    expect(stopped.error).toMatch(/Slurm stopped job \d+ on node .* at its time limit \(timeLimit 1\); resume continues from the last checkpoint/);
+    expect(stopped.placement).toMatchObject({ state: 'TIMEOUT' });
+  }, 240_000);
+});
+
+/** `imlab work` as its own process: the coordinator we can kill. */
+function startWorker(home: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'work', '--home', home], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, exited, stderr: () => stderr };
+}
