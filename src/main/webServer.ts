@@ -6,17 +6,27 @@
  * headers are ever sent; static files are served from the build folder only.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { constants as bufferConstants } from 'node:buffer';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { API_EVENTS, API_METHODS, type ApiMethod, type Backend } from '../shared/api';
 import { isImlabError } from '../shared/errors';
+import { parseRequest } from './core/service';
+
+/**
+ * The largest request body: a dataset import (base64 JSON, about 4/3 of the
+ * .npz) is the only large request, so this admits a ~190 MiB .npz. It must
+ * stay well below what one string can hold (~512 MiB in V8).
+ */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export interface WebServerOptions {
   port?: number;
   /** Folder of the built renderer (out/renderer). */
   staticDir: string;
   token?: string;
+  /** At most MAX_BODY_BYTES; lower in tests. */
   maxBodyBytes?: number;
 }
 
@@ -55,8 +65,7 @@ function errorBody(code: string, message: string, field?: string) {
 export async function startWebServer(backend: Backend, o: WebServerOptions): Promise<WebServer> {
   const token = o.token ?? randomBytes(24).toString('base64url');
   const staticRoot = resolve(o.staticDir);
-  // Generous: dataset imports travel as base64 JSON; the server only listens locally behind a token.
-  const maxBody = o.maxBodyBytes ?? 1024 * 1024 * 1024;
+  const maxBody = Math.min(o.maxBodyBytes ?? MAX_BODY_BYTES, MAX_BODY_BYTES, bufferConstants.MAX_STRING_LENGTH);
   let origin = '';
 
   const tokenOk = (req: IncomingMessage, url: URL): boolean => {
@@ -68,6 +77,9 @@ export async function startWebServer(backend: Backend, o: WebServerOptions): Pro
   };
 
   const server: Server = createServer((req, res) => {
+    // A client that goes away mid-answer must not take the process with it.
+    res.on('error', () => {});
+    req.on('error', () => {});
     void handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) sendJson(res, 500, errorBody('internal', (e as Error).message));
       else res.end();
@@ -91,9 +103,12 @@ export async function startWebServer(backend: Backend, o: WebServerOptions): Pro
         const text = await readBody(req, maxBody);
         body = text.trim() === '' ? {} : (JSON.parse(text) as unknown);
       } catch (e) {
-        return sendJson(res, (e as { status?: number }).status ?? 400, errorBody('invalid_input', `Request body: ${(e as Error).message}`, 'body'));
+        if (e instanceof BodyTooLarge) return refuseTooLarge(req, res, maxBody);
+        return sendJson(res, 400, errorBody('invalid_input', `Request body: ${(e as Error).message}`, 'body'));
       }
       try {
+        // Validated here too (the boundary), so every method refuses what its schema does not allow.
+        parseRequest(method, body);
         const value = await (backend.api[method] as (r: unknown) => Promise<unknown>)(body);
         return sendJson(res, 200, value);
       } catch (e) {
@@ -163,23 +178,50 @@ function cookieToken(header: string | undefined): string | undefined {
   return undefined;
 }
 
+class BodyTooLarge extends Error {}
+
+/** The body as text, refused (BodyTooLarge) as soon as it is declared or seen to pass `max` bytes. */
 function readBody(req: IncomingMessage, max: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) return Promise.reject(new BodyTooLarge());
   return new Promise((ok, fail) => {
     let size = 0;
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > max) {
-        // Answer now (a settled promise ignores later calls); the rest is read
-        // and dropped rather than cutting the socket, so the reply arrives.
-        fail(Object.assign(new Error(`larger than ${max} bytes`), { status: 413 }));
+        req.off('data', onData);
+        req.pause();
+        chunks.length = 0;
+        fail(new BodyTooLarge());
         return;
       }
       chunks.push(c);
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      try {
+        ok(Buffer.concat(chunks).toString('utf8'));
+      } catch (e) {
+        fail(e as Error);
+      }
     });
-    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
     req.on('error', fail);
   });
+}
+
+/**
+ * 413, then the connection is closed: the rest of the body is never read
+ * (the paused socket holds the sender back), and the socket is cut after a
+ * moment, long enough for the answer to arrive before the reset.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, max: number): void {
+  const mib = Math.floor(max / (1024 * 1024));
+  const text = JSON.stringify(
+    errorBody('invalid_input', `Request body: larger than the ${mib >= 1 ? `${mib} MiB` : `${max} byte`} limit (the largest request, a dataset import, must fit in it).`, 'body'),
+  );
+  res.writeHead(413, { 'content-type': 'application/json', 'cache-control': 'no-store', connection: 'close', 'content-length': Buffer.byteLength(text) });
+  res.end(text, () => setTimeout(() => req.socket.destroy(), 1000).unref());
 }
 
 export function defaultStaticDir(): string {

@@ -1,9 +1,10 @@
 /** The web shell's boundary: token, origin, body and path checks, and what it never sends. */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoordinator, type Coordinator } from '../../src/main/core/service';
-import { startWebServer, type WebServer } from '../../src/main/webServer';
+import { MAX_BODY_BYTES, startWebServer, type WebServer } from '../../src/main/webServer';
 import { tempDir } from '../helpers/runs';
 
 describe('web shell', () => {
@@ -84,4 +85,75 @@ describe('web shell', () => {
     const huge = await api('queueRun', JSON.stringify({ config: 'x'.repeat(20_000) }));
     expect(huge.status).toBe(413);
   });
+
+  it('answers 413 to a body over the limit before reading it, and stays up', async () => {
+    const chunked = await rawPost(web, '/api/queueRun', { chunked: true, bytes: 5_000_000 });
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body)).toMatchObject({ error: { code: 'invalid_input', field: 'body', message: expect.stringMatching(/larger than the 10000 byte limit/) as unknown } });
+    expect((await api('listEnvs', '{}')).status).toBe(200);
+  });
+
+  it('refuses 100k levels of nesting in sweep settings with a 400 naming the field', async () => {
+    const depth = 100_000;
+    const deep = `{"spec":{"name":"deep","envs":["Hopper-v5"],"expert":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)},"trajectories":[1],"seeds":[0]}}`;
+    const unlimited = await startWebServer(c, { staticDir: tempDir('web-deep') });
+    try {
+      const res = await fetch(`${unlimited.url}/api/queueSweep`, { method: 'POST', headers: { 'x-imlab-token': unlimited.token }, body: deep });
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: { field: string; message: string } };
+      expect(error.field).toMatch(/^spec\.expert(\.a)+$/);
+      expect(error.message).toMatch(/nested deeper than 32 levels/);
+      expect(c.store.countRuns()).toBe(0);
+    } finally {
+      await unlimited.close();
+    }
+    await expect(c.api.queueSweep({ spec: JSON.parse(deep.slice(8, -1)) as unknown })).rejects.toMatchObject({ code: 'invalid_input', field: expect.stringMatching(/^spec\.expert/) as unknown });
+  });
 });
+
+describe('web shell with the default body limit', () => {
+  it('refuses a declared 600 MiB body at once with 413 and keeps serving', async () => {
+    const c = await startCoordinator({ appVersion: 'test', home: tempDir('web-big'), runQueue: false });
+    const web = await startWebServer(c, { staticDir: tempDir('web-big-static') });
+    try {
+      expect(MAX_BODY_BYTES).toBeLessThan(512 * 1024 * 1024);
+      const t0 = Date.now();
+      const res = await rawPost(web, '/api/importDatasetNpz', { chunked: false, declared: 600 * 1024 * 1024, bytes: 8 * 1024 * 1024 });
+      expect(res.status).toBe(413);
+      expect(res.body).toMatch(/larger than the 256 MiB limit/);
+      expect(Date.now() - t0).toBeLessThan(30_000);
+      const ok = await fetch(`${web.url}/api/listEnvs`, { method: 'POST', headers: { 'x-imlab-token': web.token }, body: '{}' });
+      expect(ok.status).toBe(200);
+    } finally {
+      await web.close();
+      await c.close();
+    }
+  });
+});
+
+/** A POST written chunk by chunk (`bytes` of it), optionally declaring a larger length; resolves with the answer. */
+function rawPost(web: WebServer, path: string, o: { chunked: boolean; bytes: number; declared?: number }): Promise<{ status: number; body: string }> {
+  return new Promise((ok, fail) => {
+    const headers: Record<string, string> = { 'x-imlab-token': web.token, 'content-type': 'application/json' };
+    if (!o.chunked) headers['content-length'] = String(o.declared ?? o.bytes);
+    const req = request(`${web.url}${path}`, { method: 'POST', headers }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        req.destroy();
+        ok({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on('error', fail);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < o.bytes) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      if (o.declared === undefined) req.end();
+    };
+    pump();
+  });
+}

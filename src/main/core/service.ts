@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { apiRequestSchemas, type Api, type ApiMethod, type ApiParsedRequest, type Backend, type EnvSummary, type PresetInfo } from '../../shared/api';
 import { ENV_IDS, ENV_SPECS, envSpec } from '../../shared/envCatalog';
 import { ImlabError } from '../../shared/errors';
-import { parseInput } from '../../shared/validate';
+import { assertNesting, parseInput } from '../../shared/validate';
 import { metricsCsv, resultsTableCsv } from './data/csv';
 import { exportDatasetNpz, importDatasetNpz } from './data/npzDataset';
 import { resultsTable } from './data/results';
@@ -50,6 +50,7 @@ export interface Coordinator extends Backend {
 /** Validates an API request at a shell boundary; errors name the field. */
 export function parseRequest<M extends ApiMethod>(method: M, request: unknown): ApiParsedRequest<M> {
   if (!(method in apiRequestSchemas)) throw new ImlabError('not_found', `Unknown API method "${String(method)}".`, 'method');
+  assertNesting(request, method);
   return parseInput(apiRequestSchemas[method], request ?? {}, method) as ApiParsedRequest<M>;
 }
 
