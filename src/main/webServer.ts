@@ -7,9 +7,9 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { constants as bufferConstants } from 'node:buffer';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, relative, resolve, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { API_EVENTS, API_METHODS, type ApiMethod, type Backend } from '../shared/api';
 import { isImlabError } from '../shared/errors';
 import { parseRequest } from './core/service';
@@ -65,11 +65,28 @@ function errorBody(code: string, message: string, field?: string) {
 export async function startWebServer(backend: Backend, o: WebServerOptions): Promise<WebServer> {
   const token = o.token ?? randomBytes(24).toString('base64url');
   const staticRoot = resolve(o.staticDir);
+  const realStaticRoot = () => (existsSync(staticRoot) ? realpathSync(staticRoot) : staticRoot);
   const maxBody = Math.min(o.maxBodyBytes ?? MAX_BODY_BYTES, MAX_BODY_BYTES, bufferConstants.MAX_STRING_LENGTH);
   let origin = '';
+  let origins: string[] = [];
+  let hosts: string[] = [];
+  const requestUrl = (target: string | undefined): URL | null => {
+    if (!target?.startsWith('/') || target.startsWith('//')) return null;
+    try {
+      return new URL(`${origin}${target}`);
+    } catch {
+      return null;
+    }
+  };
 
-  const tokenOk = (req: IncomingMessage, url: URL): boolean => {
-    const offered = req.headers['x-imlab-token'] ?? url.searchParams.get('token') ?? cookieToken(req.headers.cookie);
+  /**
+   * The token travels in the x-imlab-token header or the cookie; only a page
+   * load may carry it in the URL (it sets the cookie), so API URLs with a
+   * token never end up in logs or history as working credentials.
+   */
+  const tokenOk = (req: IncomingMessage, url: URL | null): boolean => {
+    const fromUrl = url && !url.pathname.startsWith('/api/') ? url.searchParams.get('token') : null;
+    const offered = req.headers['x-imlab-token'] ?? fromUrl ?? cookieToken(req.headers.cookie);
     if (typeof offered !== 'string') return false;
     const a = Buffer.from(offered);
     const b = Buffer.from(token);
@@ -87,17 +104,20 @@ export async function startWebServer(backend: Backend, o: WebServerOptions): Pro
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', origin);
+    // Defence in depth against DNS rebinding: only our own names, besides the token and the host-bound cookie.
+    if (!hosts.includes(req.headers.host ?? '')) return sendJson(res, 403, errorBody('forbidden', `Unexpected Host header; use ${origin}.`, 'host'));
     // Requests from other web origins are refused outright (no CORS, no CSRF).
     const from = req.headers.origin;
-    if (from !== undefined && from !== origin) return sendJson(res, 403, errorBody('forbidden', `Cross-origin requests are not allowed (origin ${from}).`));
-    if (!tokenOk(req, url)) return sendJson(res, 401, errorBody('unauthorized', 'Missing or wrong token: open the URL that `imlab serve` printed.'));
+    if (from !== undefined && !origins.includes(from)) return sendJson(res, 403, errorBody('forbidden', `Cross-origin requests are not allowed (origin ${from}).`, 'origin'));
+    const url = requestUrl(req.url);
+    if (!tokenOk(req, url)) return sendJson(res, 401, errorBody('unauthorized', 'Missing or wrong token: open the URL that `imlab serve` printed.', 'token'));
+    if (!url) return sendJson(res, 400, errorBody('invalid_input', 'Malformed request target: expected a path starting with /.', 'path'));
 
     if (url.pathname === '/api/events') return streamEvents(req, res);
     if (url.pathname.startsWith('/api/')) {
       const method = url.pathname.slice(5) as ApiMethod;
       if (!API_METHODS.includes(method)) return sendJson(res, 404, errorBody('not_found', `Unknown API method "${method}".`, 'method'));
-      if (req.method !== 'POST') return sendJson(res, 405, errorBody('invalid_input', 'API methods are called with POST and a JSON body.'));
+      if (req.method !== 'POST') return sendJson(res, 405, errorBody('invalid_input', 'API methods are called with POST and a JSON body.', 'method'));
       let body: unknown;
       try {
         const text = await readBody(req, maxBody);
@@ -135,14 +155,16 @@ export async function startWebServer(backend: Backend, o: WebServerOptions): Pro
     try {
       path = decodeURIComponent(url.pathname);
     } catch {
-      return sendJson(res, 400, errorBody('invalid_input', 'Malformed path.'));
+      return sendJson(res, 400, errorBody('invalid_input', 'Malformed path.', 'path'));
     }
     const file = resolve(staticRoot, `.${path === '/' ? '/index.html' : path}`);
     const rel = relative(staticRoot, file);
     if (rel.startsWith('..') || rel.includes(`..${sep}`) || resolve(file) !== file || path.includes('\0')) {
-      return sendJson(res, 403, errorBody('forbidden', 'Path outside the app.'));
+      return sendJson(res, 403, errorBody('forbidden', 'Path outside the app.', 'path'));
     }
-    if (!existsSync(file) || !statSync(file).isFile()) return sendJson(res, 404, errorBody('not_found', `No file ${path}.`));
+    if (!existsSync(file) || !statSync(file).isFile()) return sendJson(res, 404, errorBody('not_found', `No file ${path}.`, 'path'));
+    // A symlink in the build folder must not lead out of it.
+    if (!isInside(realpathSync(file), realStaticRoot())) return sendJson(res, 403, errorBody('forbidden', 'Path outside the app.', 'path'));
     const headers: Record<string, string> = { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' };
     // The first load carries the token in the URL; the cookie lets the page's own requests through.
     if (url.searchParams.get('token') === token) headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
@@ -157,6 +179,8 @@ export async function startWebServer(backend: Backend, o: WebServerOptions): Pro
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   origin = `http://127.0.0.1:${port}`;
+  hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  origins = hosts.map((h) => `http://${h}`);
   return {
     url: origin,
     openUrl: `${origin}/?token=${token}`,
@@ -167,6 +191,11 @@ export async function startWebServer(backend: Backend, o: WebServerOptions): Pro
         server.close(() => ok());
       }),
   };
+}
+
+function isInside(child: string, root: string): boolean {
+  const rel = relative(root, child);
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function cookieToken(header: string | undefined): string | undefined {
