@@ -3,7 +3,7 @@
  * arguments, calls the core, prints. Errors print as a message (or as
  * {"error":…} with --json) and exit with 2 for bad input, 1 otherwise.
  */
-import { isImlabError } from '../shared/errors';
+import { ImlabError, isImlabError } from '../shared/errors';
 import { BENCH_HELP, benchCommand } from './cli/commands/bench';
 import { envsCommand } from './cli/commands/envs';
 import { RUN_HELP, runCommand } from './cli/commands/run';
@@ -78,7 +78,8 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`Unknown command "${command}".\n\n${HELP}\n`);
         return 2;
     }
-  } catch (e) {
+  } catch (caught) {
+    const e = filesystemError(caught) ?? caught;
     const userError = isImlabError(e) || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));
     if (json) {
       const error = isImlabError(e) ? e.toJSON() : { code: userError ? 'invalid_input' : 'internal', message: (e as Error).message };
@@ -89,6 +90,27 @@ async function main(argv: string[]): Promise<number> {
     }
     return userError ? 2 : 1;
   }
+}
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'is a folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EEXIST: 'already exists',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+  EADDRINUSE: 'address already in use',
+};
+
+/** A filesystem error that escaped a command: one line naming the path, as bad input (exit 2), never a stack trace. */
+function filesystemError(e: unknown): ImlabError | undefined {
+  if (!(e instanceof Error) || isImlabError(e)) return undefined;
+  const err = e as NodeJS.ErrnoException;
+  const reason = err.code ? FS_REASONS[err.code] : undefined;
+  if (!reason) return undefined;
+  return new ImlabError('invalid_input', `${err.path ?? err.syscall ?? 'file'}: ${reason}.`, 'path');
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -12,11 +12,24 @@ export const MAX_SWEEP_RUNS = 1000;
 const envId = z.enum(ENV_IDS, { error: `expected one of ${ENV_IDS.join(', ')}` });
 const settings = z.record(z.string(), z.unknown());
 
+/** A list whose entries are distinct: a value listed twice would queue identical runs; the error names the repeat. */
+function distinct<T extends z.ZodType>(items: z.ZodArray<T>, what: string) {
+  return items.superRefine((xs, ctx) => {
+    const first = new Map<string, number>();
+    xs.forEach((x, i) => {
+      const key = JSON.stringify(x);
+      const j = first.get(key);
+      if (j === undefined) first.set(key, i);
+      else ctx.addIssue({ code: 'custom', path: [i], message: `${what} ${key} is listed twice (also at [${j}]); each combination runs once` });
+    });
+  });
+}
+
 export const sweepSpecSchema = z
   .object({
     kind: z.literal('sweep').optional().describe('Marks a preset file as a sweep.'),
     name: z.string().min(1).max(200).describe('Sweep name; run names are made from it.'),
-    envs: z.array(envId).min(1).describe('Environments to run the experiment on.'),
+    envs: distinct(z.array(envId).min(1), 'environment').describe('Environments to run the experiment on.'),
     expert: settings.optional().describe('Expert run settings (an expert config without kind/env), e.g. {"algorithm":"trpo","totalSteps":1500000}.'),
     dataset: z.string().optional().describe('Use this existing dataset ("dataset:<id>") instead of training an expert (one env only).'),
     sample: z
@@ -27,9 +40,9 @@ export const sweepSpecSchema = z
       })
       .prefault({})
       .describe('How the expert is sampled into a dataset.'),
-    methods: z.array(z.enum(['bc', 'gail'])).min(1).default(['bc', 'gail']).describe('Imitation methods to compare.'),
-    trajectories: z.array(z.int().min(1).max(100_000)).min(1).describe('Numbers of expert trajectories k (the paper: 4, 11, 18, 25).'),
-    seeds: z.array(z.int().min(0).max(2 ** 31 - 1)).min(1).describe('Seeds of the imitation runs.'),
+    methods: distinct(z.array(z.enum(['bc', 'gail'])).min(1), 'method').default(['bc', 'gail']).describe('Imitation methods to compare.'),
+    trajectories: distinct(z.array(z.int().min(1).max(100_000)).min(1), 'trajectory count').describe('Numbers of expert trajectories k (the paper: 4, 11, 18, 25).'),
+    seeds: distinct(z.array(z.int().min(0).max(2 ** 31 - 1)).min(1), 'seed').describe('Seeds of the imitation runs.'),
     bc: settings.default({}).describe('BC settings shared by every BC run (a bc config without kind/env/dataset/trajectories/seed).'),
     gail: settings.default({}).describe('GAIL settings shared by every GAIL run.'),
     priority: z.int().min(-1000).max(1000).default(0).describe('Queue priority of the sweep\'s runs (higher first).'),

@@ -27,3 +27,25 @@ export function parseInput<S extends z.ZodType>(
   const field = fieldPath(issue.path);
   throw new ImlabError(code, `${what}: ${field}: ${issue.message}`, field);
 }
+
+/** How deep a request may nest: real requests nest a handful of levels; recursion over 100k levels overflows the stack. */
+export const MAX_NESTING = 32;
+
+/**
+ * Refuses a value nested deeper than `max` arrays/objects, naming the field
+ * where it gets too deep. Walks with an explicit stack, so it cannot
+ * overflow itself.
+ */
+export function assertNesting(value: unknown, what: string, max = MAX_NESTING): void {
+  const stack: { v: unknown; path: readonly PropertyKey[] }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (path.length >= max) {
+      const field = fieldPath(path);
+      throw new ImlabError('invalid_input', `${what}: ${field}: nested deeper than ${max} levels.`, field);
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
+    else for (const k of Object.keys(v)) stack.push({ v: (v as Record<string, unknown>)[k], path: [...path, k] });
+  }
+}

@@ -58,7 +58,7 @@ function evaluation(mean: number, mode: EvaluationResult['mode'] = 'deterministi
   return { mode, episodes: 2, mean, std: 1, returns: [mean - 1, mean + 1], lengths: [1000, 1000] };
 }
 
-const TABLES = ['checkpoints', 'datasets', 'evaluations', 'metric_names', 'metrics', 'run_dependencies', 'runs', 'settings', 'sweeps', 'tags', 'trajectories'];
+const TABLES = ['checkpoints', 'datasets', 'evaluations', 'id_high_water', 'metric_names', 'metrics', 'run_dependencies', 'runs', 'settings', 'sweeps', 'tags', 'trajectories'];
 
 function tables(db: Database.Database): string[] {
   return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);

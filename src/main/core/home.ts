@@ -4,6 +4,7 @@
  * per-OS default; the Electron app passes its userData folder.
  */
 import { mkdirSync } from 'node:fs';
+import { ImlabError } from '../../shared/errors';
 import { homedir, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -30,6 +31,12 @@ export function defaultDataRoot(): string {
 export function dataHome(explicit?: string): DataHome {
   const root = resolve(explicit ?? process.env.IMLAB_HOME ?? defaultDataRoot());
   const runsDir = join(root, 'runs');
-  mkdirSync(runsDir, { recursive: true });
+  try {
+    mkdirSync(runsDir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'it, or a folder above it, is a file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? (e as Error).message);
+    throw new ImlabError('invalid_input', `data folder ${root} cannot be used: ${why}.`, 'home');
+  }
   return { root, dbPath: join(root, 'imlab.db'), runsDir, lockPath: join(root, 'coordinator.lock') };
 }

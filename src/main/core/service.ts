@@ -13,7 +13,7 @@ import { ImlabError } from '../../shared/errors';
 import { z } from 'zod';
 import { executorSettingSchema, type ExecutorSetting } from '../../shared/executors';
 import { sweepSpecSchema } from '../../shared/sweeps';
-import { parseInput } from '../../shared/validate';
+import { assertNesting, parseInput } from '../../shared/validate';
 import { metricsCsv, resultsTableCsv } from './data/csv';
 import { exportDatasetNpz, importDatasetNpz } from './data/npzDataset';
 import { resultsTable } from './data/results';
@@ -58,6 +58,7 @@ export interface Coordinator extends Backend {
 /** Validates an API request at a shell boundary; errors name the field. */
 export function parseRequest<M extends ApiMethod>(method: M, request: unknown): ApiParsedRequest<M> {
   if (!(method in apiRequestSchemas)) throw new ImlabError('not_found', `Unknown API method "${String(method)}".`, 'method');
+  assertNesting(request, method);
   return parseInput(apiRequestSchemas[method], request ?? {}, method) as ApiParsedRequest<M>;
 }
 

@@ -25,7 +25,11 @@ export async function serveCommand(argv: string[], out: Output): Promise<number>
   const staticDir = ensureAppBuilt((line) => out.info(line));
   const coordinator = await startCoordinator({ appVersion: '0.1.0', home: values.home });
   try {
-    const web = await startWebServer(coordinator, { port, staticDir });
+    const web = await startWebServer(coordinator, { port, staticDir }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') throw new ImlabError('invalid_input', `--port ${port}: 127.0.0.1:${port} is already in use; choose another port or 0 for any free one.`, 'port');
+      if (e.code === 'EACCES') throw new ImlabError('invalid_input', `--port ${port}: not allowed to listen on 127.0.0.1:${port}; choose a port above 1023.`, 'port');
+      throw e;
+    });
     coordinator.lock.setUrl(web.url, web.token);
     out.result({ url: web.openUrl, home: coordinator.home.root }, () => `Imitation Lab: ${web.openUrl}\ndata folder: ${coordinator.home.root}`);
     if (values.open) openBrowser(web.openUrl);

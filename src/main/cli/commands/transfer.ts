@@ -1,14 +1,18 @@
 /** CLI exports (results and metrics CSV, datasets as .npz) and dataset imports. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ImlabError } from '../../../shared/errors';
+import { dataHome } from '../../core/home';
+import { checkExportTarget, writeExportAtomically } from '../exportFile';
 import { positiveInteger, required } from '../args';
 import type { Output } from '../output';
 import { withConnection, homeOption } from './queueCommands';
 
-export const TRANSFER_HELP = `imlab export results [--sweep ID] --out <file.csv>
-imlab export metrics <run> --out <file.csv>        every stored row, long format
-imlab export dataset <id> --out <file.npz>         OpenAI-baselines layout (obs, acs, rews, ep_rets, ep_lens)
+export const TRANSFER_HELP = `imlab export results [--sweep ID] --out <file.csv> [--force]
+imlab export metrics <run> --out <file.csv> [--force]   every stored row, long format
+imlab export dataset <id> --out <file.npz> [--force]    OpenAI-baselines layout (obs, acs, rews, ep_rets, ep_lens)
+  An export never overwrites an existing file without --force, and never
+  writes into the data folder's database, lock or run folders.
 imlab import dataset <file.npz> --env <id> [--name …] [--json]
   Accepts ep_rets or rets; equal-length (N, L, d) arrays, padded arrays with
   ep_lens, flat (steps, d) arrays with ep_lens, and ragged object arrays of
@@ -18,29 +22,34 @@ imlab import dataset <file.npz> --env <id> [--name …] [--json]
 export async function exportCommand(argv: string[], out: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args: homeOption(argv).rest,
-    options: { out: { type: 'string' }, sweep: { type: 'string' }, json: { type: 'boolean' } },
+    options: { out: { type: 'string' }, sweep: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
     allowPositionals: true,
   });
   const [what, idArg] = positionals;
-  const file = required(values.out, 'out', 'the file to write');
+  // Checked before the service is reached, and again just before writing.
+  const target = () => checkExportTarget(required(values.out, 'out', 'the file to write'), dataHome(homeOption(argv).home), values.force ?? false);
+  target();
   return withConnection(argv, 'read', async (c) => {
     switch (what) {
       case 'results': {
         const r = await c.api.exportResultsCsv({ sweepId: values.sweep ? positiveInteger(values.sweep, 'sweep', 1) : undefined });
-        writeFileSync(file, r.csv);
-        out.result({ file, bytes: r.csv.length }, () => `wrote the results table to ${file}`);
+        const file = target();
+        writeExportAtomically(file, r.csv);
+        out.result({ file, bytes: Buffer.byteLength(r.csv) }, () => `wrote the results table to ${file}`);
         return 0;
       }
       case 'metrics': {
         const r = await c.api.exportMetricsCsv({ runId: positiveInteger(required(idArg, 'run', 'a run id'), 'run', 1) });
-        writeFileSync(file, r.csv);
+        const file = target();
+        writeExportAtomically(file, r.csv);
         out.result({ file, rows: r.rows }, () => `wrote ${r.rows} metric rows to ${file}`);
         return 0;
       }
       case 'dataset': {
         const r = await c.api.exportDatasetNpz({ datasetId: positiveInteger(required(idArg, 'dataset', 'a dataset id, see `imlab datasets`'), 'dataset', 1) });
         const bytes = Buffer.from(r.base64, 'base64');
-        writeFileSync(file, bytes);
+        const file = target();
+        writeExportAtomically(file, bytes);
         out.result({ file, bytes: bytes.length }, () => `wrote the dataset to ${file} (${bytes.length} bytes)`);
         return 0;
       }

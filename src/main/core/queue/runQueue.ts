@@ -22,6 +22,7 @@ import { FILES, loadDataset, decodeTrajectory } from '../runs/storage';
 import type { NewRun, Store } from '../store/store';
 import { processAlive } from './coordinatorLock';
 import type { RunCallbacks, RunExecutor, RunHandle } from './executor';
+import { checkConfigRefs } from './configRefs';
 import { expandSweep } from './sweepExpansion';
 
 export interface QueueListener {
@@ -138,7 +139,7 @@ export class RunQueue {
   }
 
   enqueue(runs: NewRun[]): number[] {
-    const ids = this.store.createRuns(runs, (id) => join(this.home.runsDir, String(id)));
+    const ids = this.store.createRuns(runs, (id) => this.freshRunDir(id));
     ids.forEach((id) => this.emitRun(id));
     this.emitQueue();
     this.schedule();
@@ -151,12 +152,13 @@ export class RunQueue {
     const k = c.kind === 'bc' || c.kind === 'gail' ? c.trajectories : null;
     const method = c.kind === 'expert' ? c.algorithm : c.kind;
     const name = options.name ?? c.name ?? [c.kind, c.env, k !== null ? `k=${k}` : null, `s=${c.seed}`].filter(Boolean).join('·');
+    checkConfigRefs(c as unknown as Record<string, unknown>, this.store);
     return this.enqueue([{ name, kind: c.kind, env: c.env, method, trajectories: k, seed: c.seed, config: c, priority: options.priority ?? 0, dependsOn: this.upstreamOf(c), executor: options.executor ?? null }])[0];
   }
 
   enqueueSweep(input: unknown, executor?: ExecutorSetting): { sweepId: number; runIds: number[] } {
     const spec = parseInput(sweepSpecSchema, input, 'sweep');
-    expandSweep(spec, null);
+    for (const run of expandSweep(spec, null)) checkConfigRefs(run.config as Record<string, unknown>, this.store);
     const sweepId = this.store.createSweep(spec.name, spec as SweepSpecInput);
     const runIds = this.enqueue(expandSweep(spec, sweepId).map((r) => ({ ...r, executor: executor ?? null })));
     return { sweepId, runIds };
@@ -178,9 +180,16 @@ export class RunQueue {
     this.afterFinish();
   }
 
-  /** A new attempt of the same config (fresh, history kept); blocked dependents now wait for it. */
+  /**
+   * A new attempt of the same config (fresh, history kept); blocked dependents
+   * now wait for it. Once per attempt: retrying a run that was already
+   * retried answers the existing next attempt, so a double click or two
+   * clients never make two.
+   */
   retry(id: number): number {
     const run = this.requireRun(id);
+    const existing = this.store.db.prepare('SELECT id FROM runs WHERE retry_of = ? ORDER BY id LIMIT 1').get(id) as { id: number } | undefined;
+    if (existing) return existing.id;
     if (run.status === 'running' || run.status === 'queued') throw new ImlabError('invalid_input', `Run ${id} is ${run.status}; cancel it before retrying.`, 'id');
     const config = this.store.runConfig(id);
     const [newId] = this.store.createRuns(
@@ -201,7 +210,7 @@ export class RunQueue {
           dependsOn: run.dependsOn.map((d) => ({ id: d })),
         },
       ],
-      (rid) => join(this.home.runsDir, String(rid)),
+      (rid) => this.freshRunDir(rid),
     );
     this.store.db.transaction(() => {
       for (const dependent of this.store.dependents(id)) {
@@ -224,8 +233,24 @@ export class RunQueue {
       throw new ImlabError('invalid_input', `Run ${id} is ${run.status}; only interrupted, cancelled or failed runs can be resumed.`, 'id');
     }
     this.setStatus(id, 'queued', { error: null, finishedAt: null });
+    this.unblockDependents(id);
     this.emitQueue();
     this.schedule();
+  }
+
+  /**
+   * The runs blocked (transitively) behind `id` wait again, as they do after
+   * a retry; any of them still behind another failed or cancelled run is
+   * blocked again at once.
+   */
+  private unblockDependents(id: number): void {
+    const blocked = this.store.blockedDependents(id);
+    if (blocked.length === 0) return;
+    const mark = this.store.db.prepare(`UPDATE runs SET status = 'queued', error = NULL WHERE id = ? AND status = 'blocked'`);
+    this.store.db.transaction(() => blocked.forEach((d) => mark.run(d)))();
+    const reblocked = new Set(this.store.blockDependents());
+    blocked.filter((d) => !reblocked.has(d)).forEach((d) => this.emitRun(d));
+    reblocked.forEach((d) => this.emitRun(d));
   }
 
   /** Removes a run with its metrics, trajectories and files. */
@@ -510,6 +535,14 @@ export class RunQueue {
   private rewriteRef(runId: number, from: number, to: number): void {
     const config = JSON.stringify(this.store.runConfig(runId)).replace(new RegExp(`"run:${from}"`, 'g'), `"run:${to}"`);
     this.store.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(config, runId);
+  }
+
+  /** runs/<id>, or runs/<id>-<n> when a folder of that name is left over (e.g. from an older database): a folder is never reused. */
+  private freshRunDir(id: number): string {
+    const base = join(this.home.runsDir, String(id));
+    let dir = base;
+    for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
+    return dir;
   }
 
   private requireRun(id: number): RunRow {

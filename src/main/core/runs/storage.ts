@@ -89,8 +89,9 @@ function readRefJson<T>(ref: string, defaultFile: string, field: string): T {
   if (!existsSync(file)) throw new ImlabError('not_found', `${field}: ${ref} has no ${defaultFile}.`, field);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch (e) {
-    throw new ImlabError('invalid_input', `${field}: ${file} is not valid JSON (${(e as Error).message}).`, field);
+  } catch {
+    // Not the parser's message: it quotes the start of the file, which may be anything (e.g. /etc/passwd).
+    throw new ImlabError('invalid_input', `${field}: ${file} is not valid JSON.`, field);
   }
 }
 

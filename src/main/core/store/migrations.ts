@@ -156,6 +156,28 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `CREATE INDEX runs_status_id ON runs(status, id);`,
   },
   {
+    version: 3,
+    description: 'never reuse a run or dataset id: the highest id ever given, kept by triggers, numbers the next insert',
+    // SQLite hands out max(id) + 1, so deleting the newest run gave its id to
+    // the next one. Rebuilding runs with AUTOINCREMENT needs foreign keys off,
+    // which cannot be switched inside a migration's transaction; a high-water
+    // table does the same job.
+    sql: `
+      CREATE TABLE id_high_water (
+        tbl TEXT PRIMARY KEY,
+        last_id INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO id_high_water (tbl, last_id) SELECT 'runs', coalesce(max(id), 0) FROM runs;
+      INSERT INTO id_high_water (tbl, last_id) SELECT 'datasets', coalesce(max(id), 0) FROM datasets;
+      CREATE TRIGGER runs_id_high_water AFTER INSERT ON runs BEGIN
+        UPDATE id_high_water SET last_id = max(last_id, NEW.id) WHERE tbl = 'runs';
+      END;
+      CREATE TRIGGER datasets_id_high_water AFTER INSERT ON datasets BEGIN
+        UPDATE id_high_water SET last_id = max(last_id, NEW.id) WHERE tbl = 'datasets';
+      END;
+    `,
+  },
+  {
     version: 5,
     description: "runs: the executor setting a run was queued with, and where it executes (e.g. its Slurm job, to reattach after a restart)",
     sql: `

@@ -48,6 +48,9 @@ interface RunDbRow extends Pick<RunRow, 'id' | 'name' | 'kind' | 'env' | 'method
   placement: string | null;
 }
 
+/** The next id of a table: one past the highest it ever gave (migration 3), so a deleted row's id is never handed out again. */
+const NEXT_ID = (table: 'runs' | 'datasets') => `(SELECT last_id + 1 FROM id_high_water WHERE tbl = '${table}')`;
+
 const RUN_COLUMNS = `r.*, (SELECT group_concat(depends_on) FROM run_dependencies d WHERE d.run_id = r.id) AS deps`;
 
 function toRow(r: RunDbRow): RunRow {
@@ -134,8 +137,8 @@ export class Store {
   /** Inserts runs (and their dependencies) atomically; returns their ids in order. */
   createRuns(runs: NewRun[], dirOf: (id: number) => string): number[] {
     const insert = this.db.prepare(
-      `INSERT INTO runs (name, kind, env, method, trajectories, seed, config, status, priority, sweep_id, retry_of, attempt, created_at, dir, executor)
-       VALUES (@name, @kind, @env, @method, @trajectories, @seed, @config, @status, @priority, @sweepId, @retryOf, @attempt, @createdAt, '', @executor)`,
+      `INSERT INTO runs (id, name, kind, env, method, trajectories, seed, config, status, priority, sweep_id, retry_of, attempt, created_at, dir, executor)
+       VALUES (${NEXT_ID('runs')}, @name, @kind, @env, @method, @trajectories, @seed, @config, @status, @priority, @sweepId, @retryOf, @attempt, @createdAt, '', @executor)`,
     );
     const setDir = this.db.prepare('UPDATE runs SET dir = ? WHERE id = ?');
     const dep = this.db.prepare('INSERT INTO run_dependencies (run_id, depends_on) VALUES (?, ?)');
@@ -282,6 +285,21 @@ export class Store {
     const mark = this.db.prepare("UPDATE runs SET status = 'blocked', error = 'a run it depends on did not succeed' WHERE id = ?");
     this.db.transaction(() => ids.forEach((id) => mark.run(id)))();
     return ids;
+  }
+
+  /** Blocked runs downstream of `id`, through any chain of blocked runs. */
+  blockedDependents(id: number): number[] {
+    return (
+      this.db
+        .prepare(
+          `WITH RECURSIVE down(id) AS (
+             SELECT d.run_id FROM run_dependencies d JOIN runs r ON r.id = d.run_id WHERE d.depends_on = ? AND r.status = 'blocked'
+             UNION SELECT d.run_id FROM run_dependencies d JOIN down ON d.depends_on = down.id JOIN runs r ON r.id = d.run_id WHERE r.status = 'blocked'
+           )
+           SELECT id FROM down`,
+        )
+        .all(id) as { id: number }[]
+    ).map((r) => r.id);
   }
 
   dependents(id: number): number[] {
@@ -479,7 +497,7 @@ export class Store {
       const id = Number(
         this.db
           .prepare(
-            'INSERT INTO datasets (name, env, obs_dim, act_dim, nq, nv, source_run_id, source, trajectories, steps, mean_return, std_return, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            `INSERT INTO datasets (id, name, env, obs_dim, act_dim, nq, nv, source_run_id, source, trajectories, steps, mean_return, std_return, created_at) VALUES (${NEXT_ID('datasets')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(name, d.env, d.obsDim, d.actDim, d.nq, d.nv, sourceRunId, JSON.stringify(d.source), stats.trajectories, stats.steps, stats.meanReturn, stats.stdReturn, Date.now()).lastInsertRowid,
       );
