@@ -56,6 +56,11 @@ export const ppoSettingsSchema = z
     vfCoef: num().min(0).max(10).default(0.5).describe('Weight of the value loss.'),
     maxGradNorm: num().positive().max(1000).default(0.5).describe('Global gradient-norm clip.'),
     normalizeAdvantages: z.boolean().default(true).describe('Standardise advantages per minibatch.'),
+    normalizeRewards: z
+      .boolean()
+      .default(false)
+      .describe('Divide rewards by the running std of the discounted return before learning (Gymnasium NormalizeReward, as CleanRL\'s PPO).'),
+    rewardClip: num().positive().max(1e6).default(10).describe('Clip scaled rewards to ±this (CleanRL: 10); used with normalizeRewards.'),
   })
   .prefault({});
 
