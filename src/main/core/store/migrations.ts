@@ -155,6 +155,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'index runs by status then id, for the newest page of runs with a given status',
     sql: `CREATE INDEX runs_status_id ON runs(status, id);`,
   },
+  {
+    version: 6,
+    description: 'runs.health: the learning-health warning computed from a run\'s metrics (JSON), so run lists read it without the metrics',
+    sql: `ALTER TABLE runs ADD COLUMN health TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { EnvId } from '../../../shared/envCatalog';
-import type { DatasetRow, MetricSeries, RunDetail, RunRow, RunStatus } from '../../../shared/runs';
+import type { DatasetRow, MetricSeries, RunDetail, RunHealth, RunRow, RunStatus } from '../../../shared/runs';
 import type { EvaluationResult } from '../../../shared/progress';
 import { datasetStats, type Dataset, type Trajectory } from '../data/dataset';
 import { lttbIndices } from '../data/lttb';
@@ -40,6 +40,7 @@ interface RunDbRow extends Pick<RunRow, 'id' | 'name' | 'kind' | 'env' | 'method
   summary: string | null;
   dir: string;
   deps: string | null;
+  health: string | null;
 }
 
 const RUN_COLUMNS = `r.*, (SELECT group_concat(depends_on) FROM run_dependencies d WHERE d.run_id = r.id) AS deps`;
@@ -71,6 +72,7 @@ function toRow(r: RunDbRow): RunRow {
     lastEval: r.last_eval,
     maxEval: r.max_eval,
     dependsOn: r.deps ? r.deps.split(',').map(Number) : [],
+    ...(r.health ? { health: JSON.parse(r.health) as RunHealth } : {}),
   };
 }
 
@@ -355,6 +357,11 @@ export class Store {
       }
       for (const [runId, n] of newest) progress.run(n.iteration, n.envSteps, runId);
     })();
+  }
+
+  /** Stores a run's learning-health warning (null clears it). */
+  setHealth(runId: number, health: RunHealth | null): void {
+    this.stmt('UPDATE runs SET health = ? WHERE id = ?').run(health ? JSON.stringify(health) : null, runId);
   }
 
   /** The newest iteration whose metric rows are all stored (they are written per iteration, atomically). */
