@@ -151,6 +151,12 @@ export const gailConfigSchema = z.object({
     .describe('Warm-start loss: squared error of the mean (log-std stays 0) or Gaussian negative log-likelihood, which fits the log-std to the expert\'s action spread too (baselines\' pretraining).'),
   bcWarmStartLearningRate: num().positive().max(1).default(1e-3).describe('Adam learning rate of the warm start.'),
   bcWarmStartBatchSize: int(1, 65536).default(128).describe('Minibatch size of the warm start.'),
+  bcWarmStartValidation: num()
+    .min(0)
+    .lt(1)
+    .default(0)
+    .describe('Share of expert pairs the warm start holds out; above 0 it keeps its best-validation snapshot instead of the last step (an NLL fit on few pairs otherwise shrinks σ towards 0).'),
+  bcWarmStartValidateEvery: int(1, 1_000_000).default(100).describe('Warm-start steps between validations (with bcWarmStartValidation > 0).'),
 });
 
 export const sampleConfigSchema = z.object({

@@ -16,7 +16,7 @@ const actDim = 2;
 const spread = [0.1, 0.3];
 const count = 2000;
 
-function expertData(seed: number) {
+function expertData(seed: number, count = 2000) {
   const rng = new Rng(seed);
   const obs = new Float32Array(count * obsDim);
   const actions = new Float32Array(count * actDim);
@@ -29,12 +29,16 @@ function expertData(seed: number) {
   return { obs, actions };
 }
 
-function train(loss: 'mse' | 'nll', steps: number) {
-  const { obs, actions } = expertData(1);
-  const policy = new GaussianPolicy({ env: 'synthetic', obsDim, actDim, hiddenSizes: [32, 32], actLow: [-1, -1], actHigh: [1, 1] }, undefined, new Rng(2));
-  const bc = new BcTrainer(policy, obs, actions, count, { batchSize: 128, learningRate: 3e-3, loss, validationFraction: 0 }, new Rng(3));
+function train(loss: 'mse' | 'nll', steps: number, pairs = count, validationFraction = 0, hidden = [32, 32]) {
+  const { obs, actions } = expertData(1, pairs);
+  const policy = new GaussianPolicy({ env: 'synthetic', obsDim, actDim, hiddenSizes: hidden, actLow: [-1, -1], actHigh: [1, 1] }, undefined, new Rng(2));
+  const bc = new BcTrainer(policy, obs, actions, pairs, { batchSize: 64, learningRate: 3e-3, loss, validationFraction }, new Rng(3));
   try {
-    for (let i = 0; i < steps; i++) bc.step();
+    for (let i = 1; i <= steps; i++) {
+      bc.step();
+      if (validationFraction > 0 && i % 50 === 0) bc.validate();
+    }
+    if (validationFraction > 0) bc.restoreBest();
     return { policy, validation: bc.validate() };
   } finally {
     bc.dispose();
@@ -60,5 +64,18 @@ describe('BcTrainer losses', () => {
     expect(Array.from(policy.logStd)).toEqual([0, 0]);
     // The mean squared error approaches the noise floor mean(spread²) = 0.05.
     expect(validation).toBeLessThan(0.08);
+  });
+
+  it('on few pairs NLL overfits σ towards 0, and the best-validation snapshot keeps it near the spread (GAIL\'s warm start)', () => {
+    const steps = 2000;
+    const overfit = Array.from(train('nll', steps, 60, 0, [64, 64]).policy.logStd, Math.exp);
+    const held = Array.from(train('nll', steps, 60, 0.3, [64, 64]).policy.logStd, Math.exp);
+    for (let j = 0; j < actDim; j++) {
+      expect(overfit[j]).toBeLessThan(0.5 * spread[j]);
+      // The held-out residual includes the mean's error on 18 pairs, so σ stays above the spread, below its initial 1.
+      expect(held[j]).toBeGreaterThan(0.8 * spread[j]);
+      expect(held[j]).toBeLessThan(0.9);
+      expect(held[j]).toBeGreaterThan(2 * overfit[j]);
+    }
   });
 });

@@ -41,9 +41,14 @@ export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummar
     {
       prepare(policy) {
         if (c.bcWarmStartIterations <= 0) return;
-        const bc = new BcTrainer(policy, pairs.obs, pairs.actions, pairs.count, { batchSize: c.bcWarmStartBatchSize, learningRate: c.bcWarmStartLearningRate, loss: c.bcWarmStartLoss, validationFraction: 0 }, rng);
+        const bc = new BcTrainer(policy, pairs.obs, pairs.actions, pairs.count, { batchSize: c.bcWarmStartBatchSize, learningRate: c.bcWarmStartLearningRate, loss: c.bcWarmStartLoss, validationFraction: c.bcWarmStartValidation }, rng);
+        const validated = c.bcWarmStartValidation > 0;
         try {
-          for (let i = 0; i < c.bcWarmStartIterations; i++) bc.step();
+          for (let i = 1; i <= c.bcWarmStartIterations; i++) {
+            bc.step();
+            if (validated && (i % c.bcWarmStartValidateEvery === 0 || i === c.bcWarmStartIterations)) bc.validate();
+          }
+          if (validated) bc.restoreBest();
         } finally {
           bc.dispose();
         }
