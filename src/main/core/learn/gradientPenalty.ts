@@ -6,9 +6,9 @@
  * regularisation keeps D from becoming a near-step function whose reward is
  * flat (≈ 0) everywhere the policy goes — the collapse signature.
  *
- * Plain float64 loops, because the kernels (mlpWasm.ts) have no pass that
- * injects gradients into hidden activations; for a 2×100 net this is about
- * 70k multiply-adds per row, small next to a GAIL iteration's physics.
+ * Plain float64 loops (inner loops over contiguous rows of the weights),
+ * because the kernels (mlpWasm.ts) have no pass that injects gradients into
+ * hidden activations; for a 2×100 net about 70k multiply-adds per row.
  */
 import type { MlpLayout } from './mlp';
 
@@ -35,7 +35,8 @@ export function addGradientPenalty(
   const { sizes, weightOffset: wo, biasOffset: bo, numLayers: L } = layout;
   if (layout.outputSize !== 1) throw new Error(`gradient penalty needs a scalar network, got ${layout.outputSize} outputs`);
   const n = rows;
-  const W = (l: number, i: number, j: number) => params[wo[l - 1] + i * sizes[l] + j];
+  const P = Float64Array.from(params as ArrayLike<number>);
+  const grad = new Float64Array(P.length);
   // A[l]: activations of layer l (A[0] = x), for l < L.
   const A: Float64Array[] = [Float64Array.from({ length: n * sizes[0] }, (_, k) => x[k])];
   for (let l = 1; l < L; l++) {
@@ -43,12 +44,17 @@ export function addGradientPenalty(
     const nOut = sizes[l];
     const a = new Float64Array(n * nOut);
     const prev = A[l - 1];
+    const w = wo[l - 1];
+    const b = bo[l - 1];
     for (let r = 0; r < n; r++) {
-      for (let j = 0; j < nOut; j++) {
-        let z = params[bo[l - 1] + j];
-        for (let i = 0; i < nIn; i++) z += prev[r * nIn + i] * W(l, i, j);
-        a[r * nOut + j] = Math.tanh(z);
+      const o = r * nOut;
+      for (let j = 0; j < nOut; j++) a[o + j] = P[b + j];
+      for (let i = 0; i < nIn; i++) {
+        const v = prev[r * nIn + i];
+        const wr = w + i * nOut;
+        for (let j = 0; j < nOut; j++) a[o + j] += v * P[wr + j];
       }
+      for (let j = 0; j < nOut; j++) a[o + j] = Math.tanh(a[o + j]);
     }
     A.push(a);
   }
@@ -61,10 +67,12 @@ export function addGradientPenalty(
     const nOut = sizes[l];
     const u = new Float64Array(n * nIn);
     const g = G[l];
+    const w = wo[l - 1];
     for (let r = 0; r < n; r++) {
       for (let i = 0; i < nIn; i++) {
         let s = 0;
-        for (let j = 0; j < nOut; j++) s += g[r * nOut + j] * W(l, i, j);
+        const wr = w + i * nOut;
+        for (let j = 0; j < nOut; j++) s += g[r * nOut + j] * P[wr + j];
         u[r * nIn + i] = s;
       }
     }
@@ -101,17 +109,18 @@ export function addGradientPenalty(
     for (let r = 0; r < n; r++) {
       for (let i = 0; i < nIn; i++) {
         const ub = uBar[r * nIn + i];
-        if (ub === 0) continue;
-        for (let j = 0; j < nOut; j++) gradOut[w + i * nOut + j] += ub * g[r * nOut + j];
+        const wr = w + i * nOut;
+        for (let j = 0; j < nOut; j++) grad[wr + j] += ub * g[r * nOut + j];
       }
     }
     if (l === L) break;
     const gBar = new Float64Array(n * nOut);
     for (let r = 0; r < n; r++) {
-      for (let j = 0; j < nOut; j++) {
-        let s = 0;
-        for (let i = 0; i < nIn; i++) s += uBar[r * nIn + i] * W(l, i, j);
-        gBar[r * nOut + j] = s;
+      const o = r * nOut;
+      for (let i = 0; i < nIn; i++) {
+        const ub = uBar[r * nIn + i];
+        const wr = w + i * nOut;
+        for (let j = 0; j < nOut; j++) gBar[o + j] += ub * P[wr + j];
       }
     }
     const a = A[l];
@@ -136,22 +145,27 @@ export function addGradientPenalty(
     const w = wo[l - 1];
     const b = bo[l - 1];
     for (let r = 0; r < n; r++) {
-      for (let j = 0; j < nOut; j++) {
-        const zb = zBar[r * nOut + j];
-        gradOut[b + j] += zb;
-        for (let i = 0; i < nIn; i++) gradOut[w + i * nOut + j] += prev[r * nIn + i] * zb;
+      const o = r * nOut;
+      for (let j = 0; j < nOut; j++) grad[b + j] += zBar[o + j];
+      for (let i = 0; i < nIn; i++) {
+        const v = prev[r * nIn + i];
+        const wr = w + i * nOut;
+        for (let j = 0; j < nOut; j++) grad[wr + j] += v * zBar[o + j];
       }
     }
     if (l > 1) {
       const below = aBar[l - 1];
       for (let r = 0; r < n; r++) {
+        const o = r * nOut;
         for (let i = 0; i < nIn; i++) {
           let s = 0;
-          for (let j = 0; j < nOut; j++) s += zBar[r * nOut + j] * W(l, i, j);
+          const wr = w + i * nOut;
+          for (let j = 0; j < nOut; j++) s += zBar[o + j] * P[wr + j];
           below[r * nIn + i] += s;
         }
       }
     }
   }
+  for (let k = 0; k < grad.length; k++) gradOut[k] += grad[k];
   return { penalty: (coef * penalty) / n, meanGradNorm: normSum / n };
 }
