@@ -56,6 +56,11 @@ export const ppoSettingsSchema = z
     vfCoef: num().min(0).max(10).default(0.5).describe('Weight of the value loss.'),
     maxGradNorm: num().positive().max(1000).default(0.5).describe('Global gradient-norm clip.'),
     normalizeAdvantages: z.boolean().default(true).describe('Standardise advantages per minibatch.'),
+    normalizeRewards: z
+      .boolean()
+      .default(false)
+      .describe('Divide rewards by the running std of the discounted return before learning (Gymnasium NormalizeReward, as CleanRL\'s PPO).'),
+    rewardClip: num().positive().max(1e6).default(10).describe('Clip scaled rewards to ±this (CleanRL: 10); used with normalizeRewards.'),
   })
   .prefault({});
 
@@ -115,6 +120,17 @@ export const discriminatorSettingsSchema = z
     hiddenSizes,
     learningRate: num().positive().max(1).default(3e-4).describe('Adam learning rate (baselines 3e-4; the paper 0.01).'),
     entropyCoef: num().min(0).max(1).default(1e-3).describe('Bernoulli-entropy bonus on D\'s outputs.'),
+    gradientPenalty: num()
+      .min(0)
+      .max(1000)
+      .default(0)
+      .describe('Coefficient of the penalty (‖∇ D\'s logit w.r.t. its input‖ − target)², a Lipschitz bound on D (0 = off, as baselines; DAC, Kostrikov et al. 2019: 10).'),
+    gradientPenaltyTarget: num().min(0).max(100).default(1).describe('The input-gradient norm the penalty pulls towards (1: WGAN-GP and DAC; 0: zero-centred).'),
+    gradientPenaltyAt: z
+      .enum(['interpolates', 'expert'])
+      .default('interpolates')
+      .describe('Where the penalty takes the gradient: random interpolates of policy and expert pairs (WGAN-GP, DAC) or the expert pairs.'),
+    normalizeActions: z.boolean().default(false).describe('Standardise D\'s action inputs by a running mean/std of expert and policy actions, as its observations are (Ho\'s code; baselines: off).'),
   })
   .prefault({});
 
@@ -129,6 +145,18 @@ export const gailConfigSchema = z.object({
   dSteps: int(1, 100).default(1).describe('Discriminator minibatch steps per iteration.'),
   discriminator: discriminatorSettingsSchema,
   bcWarmStartIterations: int(0, 1_000_000).default(0).describe('Behavioral-cloning steps before GAIL (0 = none).'),
+  bcWarmStartLoss: z
+    .enum(['mse', 'nll'])
+    .default('mse')
+    .describe('Warm-start loss: squared error of the mean (log-std stays 0) or Gaussian negative log-likelihood, which fits the log-std to the expert\'s action spread too (baselines\' pretraining).'),
+  bcWarmStartLearningRate: num().positive().max(1).default(1e-3).describe('Adam learning rate of the warm start.'),
+  bcWarmStartBatchSize: int(1, 65536).default(128).describe('Minibatch size of the warm start.'),
+  bcWarmStartValidation: num()
+    .min(0)
+    .lt(1)
+    .default(0)
+    .describe('Share of expert pairs the warm start holds out; above 0 it keeps its best-validation snapshot instead of the last step (an NLL fit on few pairs otherwise shrinks σ towards 0).'),
+  bcWarmStartValidateEvery: int(1, 1_000_000).default(100).describe('Warm-start steps between validations (with bcWarmStartValidation > 0).'),
 });
 
 export const sampleConfigSchema = z.object({
@@ -169,5 +197,6 @@ export type GailConfig = z.infer<typeof gailConfigSchema>;
 export type EvalConfig = z.infer<typeof evalConfigSchema>;
 export type TrpoSettingsConfig = z.infer<typeof trpoSettingsSchema>;
 export type PpoSettingsConfig = z.infer<typeof ppoSettingsSchema>;
+export type DiscriminatorSettingsConfig = z.infer<typeof discriminatorSettingsSchema>;
 export type RunKind = RunConfig['kind'];
 export const RUN_KINDS = ['expert', 'sample', 'bc', 'gail', 'eval'] as const satisfies readonly RunKind[];

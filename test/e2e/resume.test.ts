@@ -56,6 +56,24 @@ describe('resuming from a checkpoint', () => {
   it.each([
     ['a PPO expert run', { kind: 'expert', env, algorithm: 'ppo', seed: 7, totalSteps: 8192, evalEvery: 3, checkpointEvery: 2, finalEvalEpisodes: 5, ppo: { stepsPerUpdate: 1024, minibatch: 128, epochs: 4 } }],
     ['a GAIL run (TRPO generator, discriminator, expert sampling)', { kind: 'gail', env, seed: 8, totalSteps: 18_432, trajectories: 4, evalEvery: 2, checkpointEvery: 2, finalEvalEpisodes: 5 }],
+    [
+      'a GAIL run with every stabiliser on (gradient penalty on interpolates, normalised D actions, NLL warm start with validation)',
+      {
+        kind: 'gail',
+        env,
+        seed: 10,
+        totalSteps: 18_432,
+        trajectories: 4,
+        evalEvery: 2,
+        checkpointEvery: 2,
+        finalEvalEpisodes: 5,
+        bcWarmStartIterations: 200,
+        bcWarmStartLoss: 'nll',
+        bcWarmStartValidation: 0.3,
+        discriminator: { gradientPenalty: 10, normalizeActions: true },
+      },
+    ],
+    ['a PPO expert run with reward scaling', { kind: 'expert', env, algorithm: 'ppo', seed: 11, totalSteps: 8192, evalEvery: 3, checkpointEvery: 2, finalEvalEpisodes: 5, ppo: { stepsPerUpdate: 1024, minibatch: 128, epochs: 4, normalizeRewards: true } }],
   ] as const)('reaches the same final numbers as an uninterrupted run: %s', async (_what, partial) => {
     const config = { ...partial, ...(partial.kind === 'gail' ? { dataset: datasetDir } : {}) } as RunConfigInput;
     const uninterrupted = await recordRun(config);

@@ -66,13 +66,13 @@ describe('results and metrics files', () => {
     const text = resultsTableCsv({
       rows: [
         { env: 'Hopper-v5', method: 'expert', trajectories: null, mean: 3571.25, std: 12.5, seeds: 1, normalized: null, runIds: [] },
-        { env: 'Hopper-v5', method: 'gail', trajectories: 4, mean: 3400.1234567891, std: 40, seeds: 3, normalized: 0.9512, runIds: [7, 9, 12] },
+        { env: 'Hopper-v5', method: 'gail', trajectories: 4, mean: 3400.1234567891, std: 40, seeds: 3, normalized: 0.9512, runIds: [7, 9, 12], lastEvalsMean: 3300.5, lastEvalsStd: 20, flagged: 1 },
       ],
     });
     expect(text).toBe(
-      'env,method,trajectories,mean,std,seeds,normalized_score,run_ids\r\n' +
-        'Hopper-v5,expert,,3571.25,12.5,1,,\r\n' +
-        'Hopper-v5,gail,4,3400.1234567891,40,3,0.9512,7;9;12\r\n',
+      'env,method,trajectories,mean,std,seeds,normalized_score,run_ids,last_evals_mean,last_evals_std,flagged\r\n' +
+        'Hopper-v5,expert,,3571.25,12.5,1,,,,,\r\n' +
+        'Hopper-v5,gail,4,3400.1234567891,40,3,0.9512,7;9;12,3300.5,20,1\r\n',
     );
   });
 

@@ -4,7 +4,7 @@
  * expert (the mean return of the expert data the runs imitated) and a random
  * policy as reference rows, and the normalised score between them.
  */
-import type { ResultsRow, ResultsTable } from '../../../shared/results';
+import { LAST_EVALUATIONS, type ResultsRow, type ResultsTable } from '../../../shared/results';
 import type { Store } from '../store/store';
 
 interface ImitationRun {
@@ -14,6 +14,7 @@ interface ImitationRun {
   trajectories: number;
   final_mean: number;
   config: string;
+  health: string | null;
 }
 
 function meanStd(xs: number[]): { mean: number; std: number } {
@@ -28,12 +29,13 @@ export async function resultsTable(
 ): Promise<ResultsTable> {
   const runs = store.db
     .prepare(
-      `SELECT id, env, kind, trajectories, final_mean, config FROM runs
+      `SELECT id, env, kind, trajectories, final_mean, config, health FROM runs
        WHERE status = 'succeeded' AND kind IN ('bc', 'gail') AND final_mean IS NOT NULL ${sweepId !== undefined ? 'AND sweep_id = ?' : ''}
        ORDER BY env, kind, trajectories, id`,
     )
     .all(...(sweepId !== undefined ? [sweepId] : [])) as ImitationRun[];
 
+  const lastEvals = lastEvaluationMeans(store, runs.map((r) => r.id));
   const expertByEnv = new Map<string, { returns: number[]; datasets: Set<number> }>();
   for (const r of runs) {
     const ref = (JSON.parse(r.config) as { dataset?: string }).dataset ?? '';
@@ -68,8 +70,38 @@ export async function resultsTable(
     for (const [key, group] of groups) {
       const [method, k] = key.split('|');
       const s = meanStd(group.map((g) => g.final_mean));
-      rows.push({ env, method, trajectories: Number(k), mean: s.mean, std: s.std, seeds: group.length, normalized: normalize(s.mean), runIds: group.map((g) => g.id) });
+      const late = group.map((g) => lastEvals.get(g.id)).filter((x): x is number => x !== undefined);
+      const l = late.length ? meanStd(late) : null;
+      rows.push({
+        env,
+        method,
+        trajectories: Number(k),
+        mean: s.mean,
+        std: s.std,
+        seeds: group.length,
+        normalized: normalize(s.mean),
+        runIds: group.map((g) => g.id),
+        lastEvalsMean: l?.mean ?? null,
+        lastEvalsStd: l?.std ?? null,
+        flagged: group.filter((g) => g.health !== null).length,
+      });
     }
   }
   return { rows };
+}
+
+/** Per run, the mean of its last LAST_EVALUATIONS periodic deterministic evaluations (one query for all runs). */
+function lastEvaluationMeans(store: Store, ids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  if (ids.length === 0) return out;
+  const rows = store.db
+    .prepare(
+      `SELECT run_id, avg(mean) AS m FROM (
+         SELECT run_id, mean, row_number() OVER (PARTITION BY run_id ORDER BY iteration DESC) AS k
+         FROM evaluations WHERE final = 0 AND mode = 'deterministic' AND run_id IN (SELECT value FROM json_each(?))
+       ) WHERE k <= ? GROUP BY run_id`,
+    )
+    .all(JSON.stringify(ids), LAST_EVALUATIONS) as { run_id: number; m: number }[];
+  for (const r of rows) out.set(r.run_id, r.m);
+  return out;
 }

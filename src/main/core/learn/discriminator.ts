@@ -7,10 +7,11 @@
  * WebAssembly kernels (mlpWasm.ts).
  */
 import { decodeFloat32, encodeFloat32 } from '../math/base64';
-import type { Rng } from '../math/rng';
+import type { Rng, RngState } from '../math/rng';
 import { RunningNorm, type RunningNormState } from '../math/runningNorm';
 import { Adam, type AdamState } from './adam';
 import { assertAllFinite, assertFinite } from './divergence';
+import { addGradientPenalty } from './gradientPenalty';
 import { initMlpParams, MlpLayout } from './mlp';
 import { BoundMlp } from './mlpWasm';
 
@@ -18,6 +19,22 @@ export interface DiscriminatorState {
   params: string;
   adam: AdamState;
   obsNorm: RunningNormState;
+  /** Present when actions are normalised too. */
+  actNorm?: RunningNormState;
+  /** The stream that draws the gradient penalty's interpolation weights. */
+  rng?: RngState;
+}
+
+/** Lipschitz regularisation and input normalisation; all off by default (baselines' D). */
+export interface DiscriminatorRegularisation {
+  /** Coefficient of the gradient penalty (0 = off). */
+  gradientPenalty?: number;
+  /** The gradient norm the penalty pulls towards. */
+  gradientPenaltyTarget?: number;
+  /** Where the input gradient is taken: on random interpolates of policy and expert rows, or on expert rows. */
+  gradientPenaltyAt?: 'interpolates' | 'expert';
+  /** Standardise actions with a running mean/std fitted on expert and policy actions, as observations are. */
+  normalizeActions?: boolean;
 }
 
 export interface DiscriminatorStats {
@@ -25,6 +42,10 @@ export interface DiscriminatorStats {
   expertAccuracy: number;
   policyAccuracy: number;
   entropy: number;
+  /** The gradient penalty's value (0 when off). */
+  gradientPenalty: number;
+  /** Mean ‖∇ D's logit‖ at the penalty's points (0 when off). */
+  inputGradNorm: number;
 }
 
 const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
@@ -83,8 +104,10 @@ export class Discriminator {
   readonly layout: MlpLayout;
   readonly params: Float32Array;
   readonly obsNorm: RunningNorm;
+  readonly actNorm: RunningNorm | null;
   private readonly net: BoundMlp;
   private readonly adam: Adam;
+  private readonly reg: Required<DiscriminatorRegularisation>;
 
   constructor(
     readonly obsDim: number,
@@ -92,11 +115,14 @@ export class Discriminator {
     hiddenSizes: readonly number[],
     learningRate: number,
     readonly entropyCoef: number,
-    rng: Rng,
+    private readonly rng: Rng,
+    reg: DiscriminatorRegularisation = {},
   ) {
+    this.reg = { gradientPenalty: 0, gradientPenaltyTarget: 1, gradientPenaltyAt: 'interpolates', normalizeActions: false, ...reg };
     this.layout = new MlpLayout([obsDim + actDim, ...hiddenSizes, 1]);
     this.params = initMlpParams(this.layout, rng, 1);
     this.obsNorm = new RunningNorm(obsDim);
+    this.actNorm = this.reg.normalizeActions ? new RunningNorm(actDim) : null;
     this.net = new BoundMlp(this.params, this.layout, LOGIT_ROWS);
     this.adam = new Adam(this.layout.numParams, learningRate);
   }
@@ -127,6 +153,12 @@ export class Discriminator {
     both.set(policyObs.subarray(0, rows * this.obsDim));
     both.set(expertObs.subarray(0, rows * this.obsDim), rows * this.obsDim);
     this.obsNorm.update(both, 2 * rows);
+    if (this.actNorm) {
+      const acts = new Float64Array(2 * rows * this.actDim);
+      for (let k = 0; k < rows * this.actDim; k++) acts[k] = policyActions[k];
+      acts.set(expertActions.subarray(0, rows * this.actDim), rows * this.actDim);
+      this.actNorm.update(acts, 2 * rows);
+    }
     const net = this.net.get(2 * rows);
     this.writeInputs(net.input, 0, policyObs, policyActions, 0, rows);
     this.writeInputs(net.input, rows, expertObs, expertActions, 0, rows);
@@ -143,20 +175,55 @@ export class Discriminator {
       if (ze[i] > 0) accE++;
       if (zp[i] < 0) accP++;
     }
-    this.adam.step(this.params, net.backward(2 * rows));
+    const grad = net.backward(2 * rows);
+    let gp = { penalty: 0, meanGradNorm: 0 };
+    if (this.reg.gradientPenalty > 0) {
+      const points = this.penaltyPoints(net.input, rows);
+      gp = addGradientPenalty(this.layout, this.params, points, rows, this.reg.gradientPenalty, this.reg.gradientPenaltyTarget, grad);
+      assertFinite('discriminator gradient penalty', gp.penalty);
+    }
+    this.adam.step(this.params, grad);
     this.net.markStale();
-    return { loss: l.loss, expertAccuracy: accE / rows, policyAccuracy: accP / rows, entropy: l.entropy };
+    return { loss: l.loss + gp.penalty, expertAccuracy: accE / rows, policyAccuracy: accP / rows, entropy: l.entropy, gradientPenalty: gp.penalty, inputGradNorm: gp.meanGradNorm };
   }
 
   getState(): DiscriminatorState {
-    return { params: encodeFloat32(this.params), adam: this.adam.getState(), obsNorm: this.obsNorm.getState() };
+    return {
+      params: encodeFloat32(this.params),
+      adam: this.adam.getState(),
+      obsNorm: this.obsNorm.getState(),
+      ...(this.actNorm ? { actNorm: this.actNorm.getState() } : {}),
+      rng: this.rng.getState(),
+    };
   }
 
   setState(s: DiscriminatorState): void {
     this.params.set(decodeFloat32(s.params));
     this.adam.setState(s.adam);
     this.obsNorm.setState(s.obsNorm);
+    if (this.actNorm && s.actNorm) this.actNorm.setState(s.actNorm);
+    if (s.rng) this.rng.setState(s.rng);
     this.net.markStale();
+  }
+
+  /**
+   * The rows the gradient penalty is taken at, from the network's input (policy
+   * rows, then expert rows): x̃ = ε·expert + (1 − ε)·policy with ε ~ U(0, 1) per
+   * row (WGAN-GP, DAC), or the expert rows themselves.
+   */
+  private penaltyPoints(input: Float32Array, rows: number): Float64Array {
+    const w = this.obsDim + this.actDim;
+    const out = new Float64Array(rows * w);
+    const expert = rows * w;
+    if (this.reg.gradientPenaltyAt === 'expert') {
+      for (let k = 0; k < rows * w; k++) out[k] = input[expert + k];
+      return out;
+    }
+    for (let r = 0; r < rows; r++) {
+      const eps = this.rng.uniform(0, 1);
+      for (let j = 0; j < w; j++) out[r * w + j] = eps * input[expert + r * w + j] + (1 - eps) * input[r * w + j];
+    }
+    return out;
   }
 
 
@@ -167,7 +234,8 @@ export class Discriminator {
     for (let r = 0; r < n; r++) {
       const o = (at + r) * w;
       this.obsNorm.normalizeRow(obs, (from + r) * obsDim, out, o);
-      for (let j = 0; j < actDim; j++) out[o + obsDim + j] = actions[(from + r) * actDim + j];
+      if (this.actNorm) this.actNorm.normalizeRow(actions, (from + r) * actDim, out, o + obsDim);
+      else for (let j = 0; j < actDim; j++) out[o + obsDim + j] = actions[(from + r) * actDim + j];
     }
   }
 }

@@ -16,12 +16,14 @@ import { MlpWasm } from './mlpWasm';
 import type { GaussianPolicy } from './policy';
 import type { PolicyOptimizer } from './policyOptimizer';
 import type { Rollout } from './rollout';
+import { ReturnScaler, type ReturnScalerState } from './rewardScaling';
 import type { PhaseTimer } from './timing';
 import { ValueFunction, type ValueFunctionState } from './valueFunction';
 
 interface PpoState {
   value: ValueFunctionState;
   adam: AdamState;
+  returnScaler?: ReturnScalerState;
 }
 
 export class PpoOptimizer implements PolicyOptimizer {
@@ -29,6 +31,7 @@ export class PpoOptimizer implements PolicyOptimizer {
   readonly value: ValueFunction;
   private readonly net: MlpWasm;
   private readonly adam: Adam;
+  private readonly returnScaler: ReturnScaler | null;
 
   constructor(
     private readonly policy: GaussianPolicy,
@@ -42,10 +45,12 @@ export class PpoOptimizer implements PolicyOptimizer {
     this.value = new ValueFunction(policy.shape.obsDim, hiddenSizes, s.learningRate, initRng);
     this.net = new MlpWasm(policy.layout, s.minibatch);
     this.adam = new Adam(policy.numFlat + this.value.layout.numParams, s.learningRate, 0.9, 0.999, 1e-5);
+    this.returnScaler = s.normalizeRewards ? new ReturnScaler(numEnvs, s.gamma, s.rewardClip) : null;
   }
 
-  update(rollout: Rollout, rewards: Float64Array, timer: PhaseTimer, progress: number): Record<string, number> {
+  update(rollout: Rollout, trueRewards: Float64Array, timer: PhaseTimer, progress: number): Record<string, number> {
     const { policy, s } = this;
+    const rewards = this.returnScaler ? this.returnScaler.scale(trueRewards, rollout.terminated, rollout.truncated) : trueRewards;
     const rows = rollout.steps * rollout.numEnvs;
     const { obsDim, actDim: d } = rollout;
     const adv = rolloutAdvantages(rollout, rewards, policy, this.value, s.gamma, s.lambda, timer);
@@ -149,13 +154,14 @@ export class PpoOptimizer implements PolicyOptimizer {
   }
 
   getState(): PpoState {
-    return { value: this.value.getState(), adam: this.adam.getState() };
+    return { value: this.value.getState(), adam: this.adam.getState(), ...(this.returnScaler ? { returnScaler: this.returnScaler.getState() } : {}) };
   }
 
   setState(state: unknown): void {
     const s = state as PpoState;
     this.value.setState(s.value);
     this.adam.setState(s.adam);
+    if (this.returnScaler && s.returnScaler) this.returnScaler.setState(s.returnScaler);
   }
 
   /** Nothing to free: the kernels' memory is reclaimed with the optimiser. */

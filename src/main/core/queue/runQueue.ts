@@ -16,6 +16,7 @@ import { FINISHED_STATUSES, type RunRow, type RunStatus } from '../../../shared/
 import { sweepSpecSchema, type SweepSpecInput } from '../../../shared/sweeps';
 import { parseInput } from '../../../shared/validate';
 import type { DataHome } from '../home';
+import { GAIL_HEALTH_METRICS, gailHealth, healthPoints } from '../learn/gailHealth';
 import type { ChildMessage, StartMessage } from '../runs/processProtocol';
 import { parseRunConfig } from '../runs/runJob';
 import { FILES, loadDataset, decodeTrajectory } from '../runs/storage';
@@ -30,6 +31,9 @@ export interface QueueListener {
   metricsAppended(e: { runId: number; iteration: number; envSteps: number }): void;
   queueChanged(state: QueueState): void;
 }
+
+/** Iterations between health checks of a running GAIL run (and one more when it ends). */
+const HEALTH_EVERY = 10;
 
 interface Active {
   handle: RunHandle;
@@ -55,6 +59,8 @@ export class RunQueue {
   private pendingMetrics: { runId: number; iteration: number; envSteps: number; values: Record<string, number> }[] = [];
   private pendingRows = 0;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** GAIL runs reporting metrics → the iteration their health was last computed at. */
+  private healthChecked = new Map<number, number>();
   private started = false;
   private closing = false;
 
@@ -420,6 +426,10 @@ export class RunQueue {
   private onExit(id: number, a: Active, code: number | null, signal: NodeJS.Signals | null): void {
     this.active.delete(id);
     this.flushMetrics();
+    if (this.healthChecked.has(id)) {
+      this.refreshHealth(id);
+      this.healthChecked.delete(id);
+    }
     const now = Date.now();
     if (!this.store.getRun(id)) return;
     if (code === 0 && a.summary) {
@@ -485,10 +495,22 @@ export class RunQueue {
     this.store.insertMetricRows(rows);
     const newest = new Map<number, { runId: number; iteration: number; envSteps: number }>();
     for (const r of rows) if ((newest.get(r.runId)?.iteration ?? -1) < r.iteration) newest.set(r.runId, r);
+    for (const r of rows) if (!this.healthChecked.has(r.runId) && GAIL_HEALTH_METRICS[0] in r.values) this.healthChecked.set(r.runId, 0);
     for (const n of newest.values()) {
+      const checked = this.healthChecked.get(n.runId);
+      if (checked !== undefined && n.iteration - checked >= HEALTH_EVERY) {
+        this.refreshHealth(n.runId);
+        this.healthChecked.set(n.runId, n.iteration);
+      }
       this.listener.metricsAppended({ runId: n.runId, iteration: n.iteration, envSteps: n.envSteps });
       this.emitRun(n.runId);
     }
+  }
+
+  /** Recomputes a GAIL run's health from its whole metric history (a few thousand rows: ~1 ms). */
+  private refreshHealth(runId: number): void {
+    if (!this.store.getRun(runId)) return;
+    this.store.setHealth(runId, gailHealth(healthPoints(this.store.getMetrics(runId, [...GAIL_HEALTH_METRICS], { raw: true }))));
   }
 
   private afterFinish(): void {

@@ -26,7 +26,8 @@ export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummar
   const rng = seedStreams(c.seed).expert;
   const pairs = expertPairs(dataset, c.trajectories, c.expertSubsample, (n) => rng.int(n));
   const { obsDim, actDim } = dataset;
-  const d = new Discriminator(obsDim, actDim, c.discriminator.hiddenSizes, c.discriminator.learningRate, c.discriminator.entropyCoef, new Rng(rng.deriveSeed()));
+  const dc = c.discriminator;
+  const d = new Discriminator(obsDim, actDim, dc.hiddenSizes, dc.learningRate, dc.entropyCoef, new Rng(rng.deriveSeed()), dc);
   let lastRewardMean = 0;
   ctx.sink.emit({
     type: 'log',
@@ -40,13 +41,18 @@ export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummar
     {
       prepare(policy) {
         if (c.bcWarmStartIterations <= 0) return;
-        const bc = new BcTrainer(policy, pairs.obs, pairs.actions, pairs.count, { batchSize: 128, learningRate: 1e-3, loss: 'mse', validationFraction: 0 }, rng);
+        const bc = new BcTrainer(policy, pairs.obs, pairs.actions, pairs.count, { batchSize: c.bcWarmStartBatchSize, learningRate: c.bcWarmStartLearningRate, loss: c.bcWarmStartLoss, validationFraction: c.bcWarmStartValidation }, rng);
+        const validated = c.bcWarmStartValidation > 0;
         try {
-          for (let i = 0; i < c.bcWarmStartIterations; i++) bc.step();
+          for (let i = 1; i <= c.bcWarmStartIterations; i++) {
+            bc.step();
+            if (validated && (i % c.bcWarmStartValidateEvery === 0 || i === c.bcWarmStartIterations)) bc.validate();
+          }
+          if (validated) bc.restoreBest();
         } finally {
           bc.dispose();
         }
-        ctx.sink.emit({ type: 'log', level: 'info', message: `BC warm start: ${c.bcWarmStartIterations} steps` });
+        ctx.sink.emit({ type: 'log', level: 'info', message: `BC warm start: ${c.bcWarmStartIterations} steps (${c.bcWarmStartLoss}), policy std ${Array.from(policy.logStd, (l) => Math.exp(l).toFixed(3)).join(' ')}` });
       },
       rewards(rollout, timer) {
         return timer.time('discriminator', () => {
@@ -65,7 +71,7 @@ export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummar
           const pa = new Float64Array(batch * actDim);
           const eo = new Float32Array(batch * obsDim);
           const ea = new Float32Array(batch * actDim);
-          const sums = { loss: 0, expertAccuracy: 0, policyAccuracy: 0, entropy: 0 };
+          const sums = { loss: 0, expertAccuracy: 0, policyAccuracy: 0, entropy: 0, gradientPenalty: 0, inputGradNorm: 0 };
           for (let step = 0; step < c.dSteps; step++) {
             for (let k = 0; k < batch; k++) {
               const i = order[step * batch + k];
@@ -80,6 +86,8 @@ export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummar
             sums.expertAccuracy += st.expertAccuracy;
             sums.policyAccuracy += st.policyAccuracy;
             sums.entropy += st.entropy;
+            sums.gradientPenalty += st.gradientPenalty;
+            sums.inputGradNorm += st.inputGradNorm;
           }
           return {
             discriminatorLoss: sums.loss / c.dSteps,
@@ -87,6 +95,7 @@ export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummar
             discriminatorAccuracyPolicy: sums.policyAccuracy / c.dSteps,
             discriminatorEntropy: sums.entropy / c.dSteps,
             gailReward: lastRewardMean,
+            ...(dc.gradientPenalty > 0 ? { discriminatorGradientPenalty: sums.gradientPenalty / c.dSteps, discriminatorInputGradNorm: sums.inputGradNorm / c.dSteps } : {}),
           };
         });
       },

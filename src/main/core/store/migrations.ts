@@ -185,6 +185,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN placement TEXT;
     `,
   },
+  {
+    version: 6,
+    description: 'runs.health: the learning-health warning computed from a run\'s metrics (JSON), so run lists read it without the metrics',
+    sql: `ALTER TABLE runs ADD COLUMN health TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

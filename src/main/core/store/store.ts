@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { EnvId } from '../../../shared/envCatalog';
-import type { DatasetRow, MetricSeries, RunDetail, RunRow, RunStatus } from '../../../shared/runs';
+import type { DatasetRow, MetricSeries, RunDetail, RunHealth, RunRow, RunStatus } from '../../../shared/runs';
 import type { ExecutorSetting } from '../../../shared/executors';
 import type { EvaluationResult } from '../../../shared/progress';
 import type { StoredPlacement } from '../runs/processProtocol';
@@ -46,6 +46,7 @@ interface RunDbRow extends Pick<RunRow, 'id' | 'name' | 'kind' | 'env' | 'method
   deps: string | null;
   executor: string | null;
   placement: string | null;
+  health: string | null;
 }
 
 /** The next id of a table: one past the highest it ever gave (migration 3), so a deleted row's id is never handed out again. */
@@ -81,6 +82,7 @@ function toRow(r: RunDbRow): RunRow {
     maxEval: r.max_eval,
     dependsOn: r.deps ? r.deps.split(',').map(Number) : [],
     placement: r.placement ? displayPlacement(JSON.parse(r.placement) as StoredPlacement) : null,
+    ...(r.health ? { health: JSON.parse(r.health) as RunHealth } : {}),
   };
 }
 
@@ -417,6 +419,11 @@ export class Store {
       }
       for (const [runId, n] of newest) progress.run(n.iteration, n.envSteps, runId);
     })();
+  }
+
+  /** Stores a run's learning-health warning (null clears it). */
+  setHealth(runId: number, health: RunHealth | null): void {
+    this.stmt('UPDATE runs SET health = ? WHERE id = ?').run(health ? JSON.stringify(health) : null, runId);
   }
 
   /** The newest iteration whose metric rows are all stored (they are written per iteration, atomically). */

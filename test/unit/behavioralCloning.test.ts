@@ -1,0 +1,81 @@
+/**
+ * Behavioral Cloning's two losses on a synthetic expert whose actions are a
+ * linear map of the observation plus Gaussian noise of a known spread per
+ * action coordinate: the Gaussian NLL moves the policy's σ to that spread
+ * (what GAIL's warm start needs to start from the expert's exploration), MSE
+ * fits the mean and leaves σ at its initial 1.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BcTrainer } from '../../src/main/core/learn/behavioralCloning';
+import { GaussianPolicy } from '../../src/main/core/learn/policy';
+import { Rng } from '../../src/main/core/math/rng';
+import { backendReady } from '../helpers/tfBackend';
+
+const obsDim = 3;
+const actDim = 2;
+const spread = [0.1, 0.3];
+const count = 2000;
+
+function expertData(seed: number, count = 2000) {
+  const rng = new Rng(seed);
+  const obs = new Float32Array(count * obsDim);
+  const actions = new Float32Array(count * actDim);
+  for (let r = 0; r < count; r++) {
+    for (let i = 0; i < obsDim; i++) obs[r * obsDim + i] = rng.normal();
+    const o = obs.subarray(r * obsDim, (r + 1) * obsDim);
+    actions[r * actDim] = 0.5 * o[0] - 0.2 * o[1] + spread[0] * rng.normal();
+    actions[r * actDim + 1] = 0.3 * o[2] + spread[1] * rng.normal();
+  }
+  return { obs, actions };
+}
+
+function train(loss: 'mse' | 'nll', steps: number, pairs = count, validationFraction = 0, hidden = [32, 32]) {
+  const { obs, actions } = expertData(1, pairs);
+  const policy = new GaussianPolicy({ env: 'synthetic', obsDim, actDim, hiddenSizes: hidden, actLow: [-1, -1], actHigh: [1, 1] }, undefined, new Rng(2));
+  const bc = new BcTrainer(policy, obs, actions, pairs, { batchSize: 64, learningRate: 3e-3, loss, validationFraction }, new Rng(3));
+  try {
+    for (let i = 1; i <= steps; i++) {
+      bc.step();
+      if (validationFraction > 0 && i % 50 === 0) bc.validate();
+    }
+    if (validationFraction > 0) bc.restoreBest();
+    return { policy, validation: bc.validate() };
+  } finally {
+    bc.dispose();
+  }
+}
+
+describe('BcTrainer losses', () => {
+  beforeAll(() => backendReady);
+
+  it('NLL moves σ from 1 to the expert data\'s action spread in each coordinate', () => {
+    const { policy } = train('nll', 1500);
+    const sigma = Array.from(policy.logStd, Math.exp);
+    for (let j = 0; j < actDim; j++) {
+      // Within 35% of the true spread (the mean's residual error adds a little), and far from 1.
+      expect(sigma[j]).toBeGreaterThan(spread[j] * 0.8);
+      expect(sigma[j]).toBeLessThan(spread[j] * 1.35);
+    }
+    expect(sigma[0]).toBeLessThan(sigma[1]);
+  });
+
+  it('MSE fits the mean but leaves σ at 1', () => {
+    const { policy, validation } = train('mse', 600);
+    expect(Array.from(policy.logStd)).toEqual([0, 0]);
+    // The mean squared error approaches the noise floor mean(spread²) = 0.05.
+    expect(validation).toBeLessThan(0.08);
+  });
+
+  it('on few pairs NLL overfits σ towards 0, and the best-validation snapshot keeps it near the spread (GAIL\'s warm start)', () => {
+    const steps = 2000;
+    const overfit = Array.from(train('nll', steps, 60, 0, [64, 64]).policy.logStd, Math.exp);
+    const held = Array.from(train('nll', steps, 60, 0.3, [64, 64]).policy.logStd, Math.exp);
+    for (let j = 0; j < actDim; j++) {
+      expect(overfit[j]).toBeLessThan(0.5 * spread[j]);
+      // The held-out residual includes the mean's error on 18 pairs, so σ stays above the spread, below its initial 1.
+      expect(held[j]).toBeGreaterThan(0.8 * spread[j]);
+      expect(held[j]).toBeLessThan(0.9);
+      expect(held[j]).toBeGreaterThan(2 * overfit[j]);
+    }
+  });
+});
