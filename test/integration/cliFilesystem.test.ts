@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli';
 import { tempDir } from '../helpers/runs';
 
+// Every CLI call is a process start (~2 s idle, far more on a loaded machine): generous timeouts.
+const SLOW = 300_000;
+
 const oneLineError = (r: CliResult, pattern: RegExp) => {
   expect(r.status, r.stderr).toBe(2);
   // Progress lines (e.g. "building the app…") may come first; the error is the last line and the only one.
@@ -28,7 +31,7 @@ describe('imlab export refuses the data folder and existing files', () => {
     const q = runCli(['queue', '--sweep', 'InvertedPendulum-quick', '--home', home, '--json']);
     expect(q.status, q.stderr).toBe(0);
     mkdirSync(join(home, 'runs', '1'), { recursive: true });
-  });
+  }, SLOW);
 
   const listOk = () => {
     const r = runCli(['list', '--home', home, '--json']);
@@ -50,7 +53,7 @@ describe('imlab export refuses the data folder and existing files', () => {
     for (const [args, rel, pattern] of targets) oneLineError(runCli(['export', ...args, '--out', join(home, rel), '--home', home]), pattern);
     expect(readFileSync(join(home, 'imlab.db')).equals(before)).toBe(true);
     listOk();
-  });
+  }, SLOW);
 
   it('writes a new file atomically, refuses to overwrite it, and overwrites with --force', () => {
     const out = join(outDir, 'results.csv');
@@ -63,7 +66,7 @@ describe('imlab export refuses the data folder and existing files', () => {
     expect(runCli(['export', 'metrics', '1', '--out', out, '--home', home, '--force']).status).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^step,/);
     expect(readdirSync(outDir).filter((f) => f.includes('.tmp'))).toEqual([]);
-  });
+  }, SLOW);
 
   it('names the path when the folder is missing or the target is a folder', () => {
     const missing = join(outDir, 'no', 'such', 'folder', 'r.csv');
@@ -72,7 +75,7 @@ describe('imlab export refuses the data folder and existing files', () => {
     const asJson = runCli(['export', 'results', '--out', outDir, '--home', home, '--json']);
     expect(asJson.status).toBe(2);
     expect(JSON.parse(asJson.stderr)).toEqual({ error: { code: 'invalid_input', field: 'out', message: expect.stringContaining(outDir) as unknown } });
-  });
+  }, SLOW);
 });
 
 describe('imlab with a data folder or port it cannot use', () => {
@@ -91,12 +94,12 @@ describe('imlab with a data folder or port it cannot use', () => {
     oneLineError(runCli(['list', '--home', file]), new RegExp(`data folder .*not-a-folder cannot be used: it, or a folder above it, is a file`));
     oneLineError(runCli(['queue', '--sweep', 'InvertedPendulum-quick', '--home', join(file, 'below')]), /not-a-folder.*cannot be used/);
     expect(statSync(file).isFile()).toBe(true);
-  });
+  }, SLOW);
 
   it('serve on a port that is already taken', () => {
     const r = runCli(['serve', '--port', String(port), '--home', tempDir('cli-fs-serve')]);
     oneLineError(r, new RegExp(`--port ${port}: 127\\.0\\.0\\.1:${port} is already in use`));
-  });
+  }, SLOW);
 
   it('run --out pointing at a file', () => {
     const file = join(tempDir('cli-fs-run'), 'taken');
@@ -104,5 +107,5 @@ describe('imlab with a data folder or port it cannot use', () => {
     const config = join(tempDir('cli-fs-config'), 'c.json');
     writeFileSync(config, JSON.stringify({ kind: 'expert', env: 'InvertedPendulum-v5', totalSteps: 64 }));
     oneLineError(runCli(['run', '--config', config, '--out', file]), /taken.*(already exists|not a folder)/);
-  });
+  }, SLOW);
 });
