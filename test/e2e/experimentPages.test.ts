@@ -71,6 +71,7 @@ describe.skipIf(!haveChromium)('New experiment, Results and Datasets in Chromium
     await preview.getByTestId('preview-runs').filter({ hasText: /^6$/ }).waitFor({ timeout: 15_000 });
     await expect(preview.getByTestId('preview-steps').textContent()).resolves.toBe((4096 + 3 * 1000 + 2 * 3072).toLocaleString('en-US'));
     await expect(preview.getByTestId('dependency-graph').locator('rect').count()).resolves.toBe(4);
+    for (const group of ['gail.trpo', 'gail', 'bc', 'sample', 'expert']) await open(group);
     await page.screenshot({ path: join(SHOTS, 'new-experiment.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Queue 6 runs' }).click();
@@ -81,7 +82,17 @@ describe.skipIf(!haveChromium)('New experiment, Results and Datasets in Chromium
     await expect(rows.count()).resolves.toBe(6);
     const first = await rows.locator('[data-testid="status"]').allTextContents();
     expect(first.every((s) => s === 'queued' || s === 'running')).toBe(true);
-    await page.waitForFunction(`[...document.querySelectorAll('[data-testid="queued-runs"] [data-testid="status"]')].every((e) => e.textContent === 'succeeded')`, null, { timeout: 400_000, polling: 1000 });
+    // The statuses change on the page from the backend's events, without a reload.
+    const seen = new Set<string>(first);
+    for (const start = Date.now(); ; ) {
+      const now = await rows.locator('[data-testid="status"]').allTextContents();
+      now.forEach((s) => seen.add(s));
+      if (now.every((s) => s === 'succeeded')) break;
+      expect(now.some((s) => ['failed', 'cancelled', 'blocked'].includes(s)), now.join(', ')).toBe(false);
+      if (Date.now() - start > 400_000) throw new Error(`the sweep did not finish: ${now.join(', ')}`);
+      await page.waitForTimeout(1000);
+    }
+    expect(seen).toContain('running');
 
     await page.goto(served.url.replace(/#.*$/, '') + `#/results?sweep=${sweepId}`);
     const table = page.getByTestId('results-table');

@@ -8,6 +8,7 @@ export function formatReturn(n: number): string {
 }
 
 export function formatDuration(seconds: number): string {
+  if (seconds > 0 && seconds < 1) return '< 1 s';
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
