@@ -8,6 +8,7 @@ import type { SweepPreviewRun } from '../../../../shared/configSchemas';
 export interface GraphNode {
   key: string;
   label: string;
+  kind: string;
   env: string;
   runs: number;
   depth: number;
@@ -38,7 +39,7 @@ export function layoutGraph(runs: SweepPreviewRun[]): GraphLayout {
     let g = byKey.get(key);
     if (!g) {
       const what = r.kind === 'expert' ? `${r.env} expert (${r.method})` : r.kind === 'sample' ? 'sample' : `${r.method} k=${r.trajectories}`;
-      g = { node: { key, label: what, env: r.env, runs: 0, depth: depth[r.index], x: 0, y: 0 }, deps: new Set() };
+      g = { node: { key, label: what, kind: r.kind, env: r.env, runs: 0, depth: depth[r.index], x: 0, y: 0 }, deps: new Set() };
       byKey.set(key, g);
     }
     g.node.runs += 1;
