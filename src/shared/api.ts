@@ -11,6 +11,7 @@ import type { DatasetRow, MetricSeries, RunDetail, RunRow } from './runs';
 import { RUN_STATUSES } from './runs';
 import type { ResultsTable } from './results';
 import type { VisualGeom } from './geometry';
+import type { ConfigSchemas, SweepPreview } from './configSchemas';
 
 export interface TrajectoryRow {
   id: number;
@@ -127,6 +128,10 @@ export const apiRequestSchemas = {
       data: z.base64({ error: 'expected the file as base64' }),
     })
     .strict(),
+  // Experiment builder (New experiment page): generated forms and a dry run of a sweep.
+  getConfigSchemas: empty,
+  previewSweep: z.object({ spec: z.unknown() }).strict(),
+  listSweepPresets: empty,
 } as const;
 
 export type ApiMethod = keyof typeof apiRequestSchemas;
@@ -161,6 +166,11 @@ export interface ApiResponses {
   exportMetricsCsv: { fileName: string; csv: string; rows: number };
   exportDatasetNpz: { fileName: string; base64: string };
   importDatasetNpz: { id: number; trajectories: number; steps: number; meanReturn: number; stdReturn: number };
+  // Experiment builder.
+  getConfigSchemas: ConfigSchemas;
+  previewSweep: SweepPreview;
+  /** The shipped sweep presets (resources/presets/sweeps), with their specs. */
+  listSweepPresets: { file: string; name: string; spec: Record<string, unknown> }[];
 }
 
 export type Api = { [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponses[M]> };

@@ -34,9 +34,9 @@ export const sweepSpecSchema = z
     dataset: z.string().optional().describe('Use this existing dataset ("dataset:<id>") instead of training an expert (one env only).'),
     sample: z
       .object({
-        episodes: z.int().min(1).max(100_000).default(25),
-        deterministic: z.boolean().default(false),
-        seed: z.int().min(0).default(0),
+        episodes: z.int().min(1).max(100_000).default(25).describe('Expert trajectories to record (the most any k can use).'),
+        deterministic: z.boolean().default(false).describe('Act with the mean action (default: sample, as the GAIL paper did).'),
+        seed: z.int().min(0).max(2 ** 31 - 1).default(0).describe('Seed of the sampling run.'),
       })
       .prefault({})
       .describe('How the expert is sampled into a dataset.'),
@@ -49,6 +49,13 @@ export const sweepSpecSchema = z
   })
   .refine((s) => s.expert !== undefined || s.dataset !== undefined, { message: 'give either expert settings or an existing dataset', path: ['expert'] })
   .refine((s) => s.dataset === undefined || s.envs.length === 1, { message: 'an existing dataset belongs to one environment: list exactly one env', path: ['envs'] });
+
+/** Sweep fields holding one run kind's settings, and the fields of that kind the sweep fills in itself. */
+export const SWEEP_SECTIONS = [
+  { section: 'expert', kind: 'expert', setBySweep: ['kind', 'env'] },
+  { section: 'bc', kind: 'bc', setBySweep: ['kind', 'env', 'dataset', 'trajectories', 'seed'] },
+  { section: 'gail', kind: 'gail', setBySweep: ['kind', 'env', 'dataset', 'trajectories', 'seed'] },
+] as const;
 
 export type SweepSpec = z.infer<typeof sweepSpecSchema>;
 export type SweepSpecInput = z.input<typeof sweepSpecSchema>;

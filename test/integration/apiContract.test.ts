@@ -122,6 +122,76 @@ describe.each([
     expect(gail.runIds).toEqual([runIds[4], runIds[5]]);
   }, 180_000);
 
+  // Experiment builder: generated forms and a dry run of a sweep.
+  it('serves the config schemas of every run kind and of sweeps, with descriptions and defaults', async () => {
+    const schemas = await b.api.getConfigSchemas({});
+    expect(Object.keys(schemas.runs).sort()).toEqual(['bc', 'eval', 'expert', 'gail', 'sample']);
+    const gail = schemas.runs.gail.properties!;
+    expect(gail.totalSteps).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(gail.trpo.properties!.maxKl).toMatchObject({ type: 'number', default: 0.01, description: 'KL radius of each policy step.' });
+    expect(schemas.runs.gail.required).toEqual(expect.arrayContaining(['kind', 'env', 'totalSteps', 'dataset', 'trajectories']));
+    expect(schemas.runs.gail.required).not.toContain('seed');
+    expect(schemas.sweep.properties!.methods).toMatchObject({ default: ['bc', 'gail'], items: { enum: ['bc', 'gail'] } });
+    expect(schemas.sweep.properties!.sample.properties!.episodes).toMatchObject({ default: 25 });
+    expect(schemas.sweepSections.map((s) => s.section)).toEqual(['expert', 'bc', 'gail']);
+    await expectError(b.api.getConfigSchemas({ x: 1 } as unknown as Record<string, never>), 'invalid_input');
+  });
+
+  it('lists the sweep presets with their specs, each a valid sweep', async () => {
+    const presets = await b.api.listSweepPresets({});
+    expect(presets.map((p) => p.file)).toEqual(['Hopper-gail-paper.json', 'Humanoid-seed-blog.json', 'InvertedPendulum-quick.json']);
+    const hopper = await b.api.previewSweep({ spec: presets[0].spec });
+    expect(hopper.runs).toHaveLength(2 + 2 * 4 * 5);
+    expect(hopper.name).toBe(presets[0].name);
+  });
+
+  it('previews a sweep without queueing it: runs, dependencies, env steps, and time at the measured rates', async () => {
+    const before = (await b.api.listRuns({})).total;
+    const spec = {
+      name: 'preview',
+      envs: [env, 'Hopper-v5'],
+      expert: { totalSteps: 2048 },
+      sample: { episodes: 2 },
+      methods: ['bc', 'gail'],
+      trajectories: [1, 2],
+      seeds: [0, 1],
+      bc: { iterations: 30 },
+      gail: { totalSteps: 3072 },
+    };
+    const p = await b.api.previewSweep({ spec });
+    expect(p.runs).toHaveLength(2 * (2 + 2 * 2 * 2));
+    expect(p.runs[1]).toMatchObject({ kind: 'sample', env, dependsOn: [0], envSteps: 2 * 1000 });
+    expect(p.runs[2]).toMatchObject({ kind: 'bc', trajectories: 1, seed: 0, dependsOn: [1], envSteps: 0 });
+    expect(p.runs[10]).toMatchObject({ kind: 'expert', env: 'Hopper-v5', dependsOn: [] });
+    expect(p.envSteps).toBe(2 * (2048 + 2000 + 4 * 3072));
+    const queue = await b.api.getQueue({});
+    expect(p.concurrency).toBe(queue.concurrency);
+    // Rates come from this machine's succeeded runs of the same env and kind (the tests above finished some).
+    const succeeded = (await b.api.listRuns({ status: ['succeeded'], limit: 1000 })).runs.filter((r) => r.env === env);
+    const measured = p.rates.filter((r) => r.source === 'measured');
+    const kindsRun = [...new Set(succeeded.map((r) => r.kind))].filter((k) => k !== 'eval').sort();
+    expect(kindsRun).toContain('expert');
+    expect(measured.map((r) => r.kind).sort()).toEqual(kindsRun);
+    const experts = succeeded.filter((r) => r.kind === 'expert');
+    const expertRate = experts.reduce((a, r) => a + r.envSteps, 0) / experts.reduce((a, r) => a + (r.finishedAt! - r.startedAt!) / 1000, 0);
+    expect(measured.find((r) => r.kind === 'expert')).toMatchObject({ env, unit: 'env steps', runs: experts.length });
+    expect(measured.find((r) => r.kind === 'expert')!.perSecond).toBeCloseTo(expertRate, 6);
+    expect(p.runs[0].seconds).toBeCloseTo(2048 / expertRate, 6);
+    // No Hopper run yet: expert and GAIL fall back to the README's measured throughput; BC has no estimate.
+    expect(p.rates.find((r) => r.env === 'Hopper-v5' && r.kind === 'gail')).toMatchObject({ source: 'reference', perSecond: 14_068 * 0.6 });
+    expect(p.runs.filter((r) => r.env === 'Hopper-v5' && r.kind === 'bc').every((r) => r.seconds === null)).toBe(true);
+    expect(p.unestimated).toBe(4 + (kindsRun.includes('bc') ? 0 : 4));
+    const serial = p.runs.reduce((a, r) => a + (r.seconds ?? 0), 0);
+    expect(p.serialSeconds).toBeCloseTo(serial, 6);
+    expect(p.wallSeconds).toBeLessThanOrEqual(p.serialSeconds + 1e-9);
+    expect(p.wallSeconds).toBeGreaterThanOrEqual(serial / p.concurrency - 1e-9);
+    expect((await b.api.listRuns({})).total).toBe(before);
+    // Invalid specs fail as queueSweep fails, naming the field.
+    await expectError(b.api.previewSweep({ spec: { ...spec, gail: { totalSteps: 3072, trpo: { maxKl: -2 } } } }), 'invalid_input', 'gail.trpo.maxKl');
+    await expectError(b.api.previewSweep({ spec: { ...spec, seeds: [] } }), 'invalid_input', 'seeds');
+    await expectError(b.api.previewSweep({ spec: { ...spec, gail: {} } }), 'invalid_input', 'gail.totalSteps');
+  });
+
   it('cancels a running run gracefully, resumes it, retries it, and deletes it', async () => {
     const { id } = await b.api.queueRun({ config: tinyExpert(2_000_000) });
     await waitFor(async () => (await b.api.getRun({ id })).iteration >= 2, 60_000, 'two iterations');

@@ -11,6 +11,7 @@ import { apiRequestSchemas, type Api, type ApiMethod, type ApiParsedRequest, typ
 import { ENV_IDS, ENV_SPECS, envSpec } from '../../shared/envCatalog';
 import { ImlabError } from '../../shared/errors';
 import { z } from 'zod';
+import { configJsonSchemas } from '../../shared/configSchemas';
 import { executorSettingSchema, type ExecutorSetting } from '../../shared/executors';
 import { sweepSpecSchema } from '../../shared/sweeps';
 import { assertNesting, parseInput } from '../../shared/validate';
@@ -26,6 +27,7 @@ import { SlurmExecutor, type SlurmExecutorOptions } from './queue/slurm/slurmExe
 import { parseRunConfig } from './runs/runJob';
 import { saveDatasetFile } from './runs/storage';
 import { RunQueue } from './queue/runQueue';
+import { previewSweep } from './queue/sweepEstimate';
 import { resourcesDir } from './resources';
 import { loadMujocoModule } from './sim/mujoco';
 import { randomPolicyReturn } from './sim/randomPolicy';
@@ -253,6 +255,20 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
       const row = store.getDatasetRow(id)!;
       return { id, trajectories: row.trajectories, steps: row.steps, meanReturn: row.meanReturn, stdReturn: row.stdReturn };
     },
+    // Experiment builder.
+    async getConfigSchemas(r) {
+      parseRequest('getConfigSchemas', r);
+      return configJsonSchemas();
+    },
+    async previewSweep(r) {
+      // The same validation as queueSweep, so the form's errors are the queue's.
+      const spec = parseInput(sweepSpecSchema, parseRequest('previewSweep', r).spec, 'sweep');
+      return previewSweep(spec, store.listRuns({ status: ['succeeded'], limit: RATE_SAMPLE }), queue.state.concurrency);
+    },
+    async listSweepPresets(r) {
+      parseRequest('listSweepPresets', r);
+      return listSweepPresets();
+    },
   };
 
   return {
@@ -270,6 +286,9 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
   };
 }
 
+/** Newest finished runs the preview measures this machine's rates from. */
+const RATE_SAMPLE = 2000;
+
 function requireRun(store: Store, id: number): void {
   if (!store.getRun(id)) throw new ImlabError('not_found', `No run with id ${id}.`, 'runId');
 }
@@ -282,5 +301,16 @@ export function listPresets(): PresetInfo[] {
     .map((file) => {
       const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { kind?: string; name?: string };
       return { file, kind: p.kind ?? 'sweep', name: p.name ?? file };
+    });
+}
+
+export function listSweepPresets(): { file: string; name: string; spec: Record<string, unknown> }[] {
+  const dir = join(resourcesDir(), 'presets', 'sweeps');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const spec = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+      return { file, name: typeof spec.name === 'string' ? spec.name : file, spec };
     });
 }
