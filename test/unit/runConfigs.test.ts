@@ -66,14 +66,25 @@ describe('run-config defaults (ALGORITHMS.md)', () => {
     expect((parseRunConfig(bc()) as BcConfig).hiddenSizes).toEqual([100, 100]);
   });
 
-  it('GAIL: g_step 3, d_step 1, discriminator Adam 3e-4, entropy 1e-3, 2 × 100 hidden, TRPO generator, every 20th expert pair, no BC warm start', () => {
+  it('GAIL: g_step 3, d_step 1, discriminator Adam 3e-4, entropy 1e-3, 2 × 100 hidden, no gradient penalty, raw actions, TRPO generator, every 20th expert pair, no BC warm start', () => {
     const c = parseRunConfig(gail()) as GailConfig;
     expect(c.gSteps).toBe(3);
     expect(c.dSteps).toBe(1);
-    expect(c.discriminator).toEqual({ hiddenSizes: [100, 100], learningRate: 3e-4, entropyCoef: 1e-3 });
+    expect(c.discriminator).toEqual({
+      hiddenSizes: [100, 100],
+      learningRate: 3e-4,
+      entropyCoef: 1e-3,
+      gradientPenalty: 0,
+      gradientPenaltyTarget: 1,
+      gradientPenaltyAt: 'interpolates',
+      normalizeActions: false,
+    });
     expect(c.generator).toBe('trpo');
     expect(c.expertSubsample).toBe(20);
     expect(c.bcWarmStartIterations).toBe(0);
+    // A warm start, when asked for, trains as the code did before these fields: MSE, Adam 1e-3, batch 128, no held-out split.
+    expect([c.bcWarmStartLoss, c.bcWarmStartLearningRate, c.bcWarmStartBatchSize, c.bcWarmStartValidation]).toEqual(['mse', 1e-3, 128, 0]);
+    expect(c.ppo.normalizeRewards).toBe(false);
     // The generator's TRPO carries the same baselines defaults.
     expect(c.trpo.maxKl).toBe(0.01);
     expect(c.trpo.batchSteps).toBe(1024);
