@@ -1,0 +1,49 @@
+/** Saving what the viewer shows: a PNG of the canvas, a WebM of it playing. */
+
+export function download(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** `draw` renders the current frame; the canvas is read in the same task, before the buffer is cleared. */
+export function canvasPng(canvas: HTMLCanvasElement, draw: () => void): Promise<Blob> {
+  draw();
+  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no image'))), 'image/png'));
+}
+
+const WEBM_TYPES = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'];
+
+export function webmSupported(): boolean {
+  return typeof MediaRecorder !== 'undefined' && WEBM_TYPES.some((t) => MediaRecorder.isTypeSupported(t));
+}
+
+/**
+ * Records the canvas while `play` runs (it resolves when the episode has been
+ * played through at the chosen speed); returns the WebM.
+ */
+export async function recordCanvas(canvas: HTMLCanvasElement, fps: number, play: () => Promise<void>): Promise<Blob> {
+  const mimeType = WEBM_TYPES.find((t) => MediaRecorder.isTypeSupported(t));
+  if (!mimeType) throw new Error('this browser cannot record WebM');
+  const stream = canvas.captureStream(fps);
+  const recorder = new MediaRecorder(stream, { mimeType, videoBitsPerSecond: 6_000_000 });
+  const chunks: Blob[] = [];
+  recorder.ondataavailable = (e) => {
+    if (e.data.size > 0) chunks.push(e.data);
+  };
+  const stopped = new Promise<void>((resolve) => (recorder.onstop = () => resolve()));
+  recorder.start(250);
+  try {
+    await play();
+  } finally {
+    recorder.stop();
+    stream.getTracks().forEach((t) => t.stop());
+  }
+  await stopped;
+  return new Blob(chunks, { type: 'video/webm' });
+}
