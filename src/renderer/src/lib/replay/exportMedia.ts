@@ -17,7 +17,8 @@ export function canvasPng(canvas: HTMLCanvasElement, draw: () => void): Promise<
   return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no image'))), 'image/png'));
 }
 
-const WEBM_TYPES = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'];
+// VP8 first: it encodes several times faster than VP9 in software, which matters while the page is also rendering.
+const WEBM_TYPES = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm'];
 
 export function webmSupported(): boolean {
   return typeof MediaRecorder !== 'undefined' && WEBM_TYPES.some((t) => MediaRecorder.isTypeSupported(t));
@@ -40,10 +41,13 @@ export async function recordCanvas(canvas: HTMLCanvasElement, fps: number, play:
   recorder.start(250);
   try {
     await play();
+    // The encoder lags the canvas; give the last frames time to arrive.
+    await new Promise((r) => setTimeout(r, 500));
   } finally {
     recorder.stop();
-    stream.getTracks().forEach((t) => t.stop());
   }
   await stopped;
+  // Only after the recorder has flushed: a stopped track drops what is still being encoded.
+  stream.getTracks().forEach((t) => t.stop());
   return new Blob(chunks, { type: 'video/webm' });
 }

@@ -7,8 +7,12 @@
 import * as THREE from 'three';
 import type { VisualGeom } from '../../../../shared/geometry';
 
-/** Size MuJoCo gives an infinite plane (size 0) when drawn: large enough to leave the view. */
-const INFINITE_PLANE_HALF = 60;
+/**
+ * Half-size a floor is drawn with. MuJoCo collides with a plane as if it were
+ * infinite whatever its size, so a long episode (Hopper runs past its 20 m
+ * floor) is still drawn on ground.
+ */
+const FLOOR_HALF = 400;
 const CHECKER_CELL = 0.5;
 
 export interface GeomStyle {
@@ -35,7 +39,7 @@ export function geomGeometry(g: VisualGeom): THREE.BufferGeometry | null {
     case 'box':
       return new THREE.BoxGeometry(2 * a, 2 * b, 2 * c);
     case 'plane':
-      return new THREE.PlaneGeometry(2 * (a || INFINITE_PLANE_HALF), 2 * (b || INFINITE_PLANE_HALF));
+      return new THREE.PlaneGeometry(2 * Math.max(a, FLOOR_HALF), 2 * Math.max(b, FLOOR_HALF));
     default:
       // Meshes, height fields and SDFs need data the geometry export does not carry; none of the seven envs uses them.
       return null;
@@ -43,12 +47,16 @@ export function geomGeometry(g: VisualGeom): THREE.BufferGeometry | null {
 }
 
 function checkerTexture(halfX: number, halfY: number, rgba: readonly number[]): THREE.DataTexture {
-  const light = [0.34, 0.4, 0.48].map((x, i) => Math.round(255 * Math.min(1, 0.5 * x + 0.5 * rgba[i])));
-  const dark = light.map((x) => Math.round(x * 0.7));
+  const light = [0.62, 0.66, 0.72].map((x, i) => Math.round(255 * Math.min(1, 0.7 * x + 0.3 * rgba[i])));
+  const dark = light.map((x) => Math.round(x * 0.78));
   const data = new Uint8Array([...light, 255, ...dark, 255, ...dark, 255, ...light, 255]);
   const t = new THREE.DataTexture(data, 2, 2, THREE.RGBAFormat);
   t.wrapS = t.wrapT = THREE.RepeatWrapping;
   t.magFilter = THREE.NearestFilter;
+  // Mipmaps fade far cells to their mean grey instead of moiré.
+  t.minFilter = THREE.LinearMipmapLinearFilter;
+  t.generateMipmaps = true;
+  t.anisotropy = 4;
   t.colorSpace = THREE.SRGBColorSpace;
   t.repeat.set(halfX / CHECKER_CELL, halfY / CHECKER_CELL);
   t.needsUpdate = true;
@@ -59,10 +67,10 @@ function material(g: VisualGeom, style: GeomStyle): THREE.Material {
   const color = style.tint !== undefined ? new THREE.Color(style.tint) : new THREE.Color().setRGB(g.rgba[0], g.rgba[1], g.rgba[2], THREE.SRGBColorSpace);
   const opacity = style.opacity * g.rgba[3];
   if (g.type === 'plane') {
-    const map = checkerTexture(g.size[0] || INFINITE_PLANE_HALF, g.size[1] || INFINITE_PLANE_HALF, g.rgba);
-    return new THREE.MeshStandardMaterial({ map, roughness: 0.9, metalness: 0 });
+    const map = checkerTexture(Math.max(g.size[0], FLOOR_HALF), Math.max(g.size[1], FLOOR_HALF), g.rgba);
+    return new THREE.MeshLambertMaterial({ map });
   }
-  return new THREE.MeshStandardMaterial({ color, roughness: 0.55, metalness: 0.05, transparent: opacity < 1, opacity, depthWrite: opacity >= 1 });
+  return new THREE.MeshLambertMaterial({ color, transparent: opacity < 1, opacity, depthWrite: opacity >= 1 });
 }
 
 /** One three.js mesh per drawable geom, in the order of `geoms` (null where nothing is drawn). */

@@ -21,6 +21,7 @@ export class Playback {
   }
 
   setup(frames: number, dt: number): void {
+    this.playing = false;
     this.frames = frames;
     this.dt = dt;
     this.seek(0);

@@ -59,6 +59,19 @@ export class ReplayStage {
     this.orbit = defaultOrbit(suggestedDistance(groups[0][0]));
   }
 
+  /** Shadows cost a second pass per view; software GL may want them off. */
+  setShadows(on: boolean): void {
+    if (this.renderer.shadowMap.enabled === on) return;
+    this.renderer.shadowMap.enabled = on;
+    for (const v of this.views) {
+      v.sun.castShadow = on;
+      // Materials compile with or without shadow code: recompile once.
+      v.scene.traverse((o) => {
+        if (o instanceof THREE.Mesh) (o.material as THREE.Material).needsUpdate = true;
+      });
+    }
+  }
+
   resetView(): void {
     this.orbit = defaultOrbit(suggestedDistance(this.views[0]?.actors[0].frames));
   }
@@ -159,7 +172,7 @@ export class ReplayStage {
       v.scene.traverse((o) => {
         if (o instanceof THREE.Mesh) {
           o.geometry.dispose();
-          const m = o.material as THREE.MeshStandardMaterial;
+          const m = o.material as THREE.MeshLambertMaterial;
           m.map?.dispose();
           m.dispose();
         }
@@ -179,5 +192,5 @@ export function suggestedDistance(frames: ReplayFrames | undefined): number {
     const [x, y, z] = frames.position(0, i);
     extent = Math.max(extent, Math.hypot(x - cx, y - cy, z - cz) + Math.max(...g.size));
   });
-  return Math.max(1.5, 3.2 * extent + 1);
+  return Math.max(1.5, 2.6 * extent + 0.8);
 }
