@@ -26,12 +26,15 @@ export function webmSupported(): boolean {
 
 /**
  * Records the canvas while `play` runs (it resolves when the episode has been
- * played through at the chosen speed); returns the WebM.
+ * played through at the chosen speed); returns the WebM. Frames are pushed on
+ * each render (`onRender` receives the hook), not sampled on a timer: slow
+ * software GL draws few frames a second, and a timed capture then gets none.
  */
-export async function recordCanvas(canvas: HTMLCanvasElement, fps: number, play: () => Promise<void>): Promise<Blob> {
+export async function recordCanvas(canvas: HTMLCanvasElement, onRender: (hook: (() => void) | null) => void, play: () => Promise<void>): Promise<Blob> {
   const mimeType = WEBM_TYPES.find((t) => MediaRecorder.isTypeSupported(t));
   if (!mimeType) throw new Error('this browser cannot record WebM');
-  const stream = canvas.captureStream(fps);
+  const stream = canvas.captureStream(0);
+  const track = stream.getVideoTracks()[0] as MediaStreamTrack & { requestFrame?: () => void };
   const recorder = new MediaRecorder(stream, { mimeType, videoBitsPerSecond: 6_000_000 });
   const chunks: Blob[] = [];
   recorder.ondataavailable = (e) => {
@@ -39,11 +42,13 @@ export async function recordCanvas(canvas: HTMLCanvasElement, fps: number, play:
   };
   const stopped = new Promise<void>((resolve) => (recorder.onstop = () => resolve()));
   recorder.start(250);
+  onRender(() => track.requestFrame?.());
   try {
     await play();
     // The encoder lags the canvas; give the last frames time to arrive.
     await new Promise((r) => setTimeout(r, 500));
   } finally {
+    onRender(null);
     recorder.stop();
   }
   await stopped;

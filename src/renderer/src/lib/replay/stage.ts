@@ -36,6 +36,8 @@ export class ReplayStage {
   readonly renderer: THREE.WebGLRenderer;
   orbit: OrbitState;
   follow = true;
+  /** Called after every render (e.g. to push the frame to a video recorder). */
+  afterRender: (() => void) | null = null;
   private views: View[] = [];
   private frame = 0;
   private readonly target = new THREE.Vector3();
@@ -121,6 +123,7 @@ export class ReplayStage {
       this.renderer.setScissor(r.x, H - r.y - r.h, r.w, r.h);
       this.renderer.render(v.scene, v.camera);
     });
+    this.afterRender?.();
   }
 
   dispose(): void {
