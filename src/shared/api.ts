@@ -21,6 +21,15 @@ export interface TrajectoryRow {
   length: number;
   return: number;
   terminated: boolean;
+  /** Whether MuJoCo states were stored (imported .npz data has observations only: no 3D replay). */
+  hasStates: boolean;
+}
+
+/** How an episode ended: a health check failed (terminated), the time limit (truncated), or neither. */
+export interface EpisodeEnd {
+  kind: 'terminated' | 'truncated' | 'ended';
+  /** The failed condition when it can be told from the last state, e.g. "torso height 0.62 ≤ 0.7". */
+  condition: string | null;
 }
 
 /**
@@ -42,6 +51,14 @@ export interface Replay {
   rotations: string;
   rewards: number[];
   return: number;
+  /** Label of the trajectory (e.g. the evaluation mode) and its index in its dataset or run. */
+  label: string;
+  idx: number;
+  /** Where it comes from, for the view's caption: the dataset's or run's name. */
+  source: { datasetId: number | null; runId: number | null; name: string };
+  end: EpisodeEnd;
+  /** Index of the body whose geoms a following camera tracks (the torso, the cart). */
+  trackBodyId: number;
 }
 
 export type EnvSummary = Pick<
@@ -114,6 +131,15 @@ export const apiRequestSchemas = {
   listDatasets: empty,
   listTrajectories: z.union([z.object({ datasetId: id }).strict(), z.object({ runId: id }).strict()], { error: 'give datasetId or runId' }),
   getReplay: z.object({ trajectoryId: id }).strict(),
+  recordEpisode: z
+    .object({
+      runId: id,
+      /** A checkpoint's iteration; without it, the run's final policy. */
+      checkpoint: z.int({ error: 'expected an integer iteration' }).min(0).optional(),
+      mode: z.enum(['deterministic', 'stochastic'], { error: 'expected deterministic or stochastic' }).default('deterministic'),
+      seed: z.int({ error: 'expected an integer seed' }).min(0).max(2 ** 31 - 1).default(0),
+    })
+    .strict(),
   listSweeps: empty,
   listPresets: empty,
   resultsTable: z.object({ sweepId: id.optional() }).strict(),
@@ -159,6 +185,8 @@ export interface ApiResponses {
   listDatasets: DatasetRow[];
   listTrajectories: TrajectoryRow[];
   getReplay: Replay;
+  /** Waits for the episode's eval run (queued first in line) to finish. */
+  recordEpisode: { runId: number; trajectoryId: number };
   listSweeps: { id: number; name: string; createdAt: number; runs: number }[];
   listPresets: PresetInfo[];
   resultsTable: ResultsTable;

@@ -32,6 +32,7 @@ describe.each([
 ] as const)('API contract: %s', (_name, make) => {
   let b: TestBackend;
   const seen: RunRow[] = [];
+  let expertId = 0;
 
   beforeAll(async () => {
     b = await make();
@@ -70,6 +71,32 @@ describe.each([
     expect(statuses).toContain('running');
     const page = await b.api.listRuns({ status: ['succeeded'] });
     expect(page.runs.map((r) => r.id)).toContain(id);
+    expertId = id;
+  }, 120_000);
+
+  it('records a fresh episode from a run\'s final policy and from a checkpoint, as a replayable trajectory', async () => {
+    expect(expertId, 'needs the expert of the previous case').toBeGreaterThan(0);
+    const final = await b.api.recordEpisode({ runId: expertId, mode: 'deterministic', seed: 3 });
+    const [row] = await b.api.listTrajectories({ runId: final.runId });
+    expect(row).toMatchObject({ id: final.trajectoryId, label: 'deterministic', hasStates: true });
+    const recorder = await b.api.getRun({ id: final.runId });
+    expect(recorder).toMatchObject({ kind: 'eval', status: 'succeeded', env });
+    const replay = await b.api.getReplay({ trajectoryId: final.trajectoryId });
+    expect(replay).toMatchObject({ frames: row.length + 1, return: row.return, label: 'deterministic', source: { runId: final.runId, datasetId: null, name: recorder.name } });
+    expect(replay.end.kind).toBe(row.terminated ? 'terminated' : row.length >= 1000 ? 'truncated' : 'ended');
+    if (row.terminated) expect(replay.end.condition).toMatch(/pole angle/);
+    // Same seed and mode, same episode: recording is seeded.
+    const again = await b.api.recordEpisode({ runId: expertId, mode: 'deterministic', seed: 3 });
+    expect((await b.api.getReplay({ trajectoryId: again.trajectoryId })).positions).toBe(replay.positions);
+    const { checkpoints } = await b.api.getRun({ id: expertId });
+    const ckpt = await b.api.recordEpisode({ runId: expertId, checkpoint: checkpoints.at(-1)!.iteration, mode: 'stochastic', seed: 1 });
+    expect((await b.api.listTrajectories({ runId: ckpt.runId }))[0]).toMatchObject({ id: ckpt.trajectoryId, label: 'stochastic' });
+
+    await expectError(b.api.recordEpisode({ runId: 987654 }), 'not_found', 'runId');
+    await expectError(b.api.recordEpisode({ runId: final.runId }), 'invalid_input', 'runId');
+    await expectError(b.api.recordEpisode({ runId: expertId, checkpoint: 99_999 }), 'not_found', 'checkpoint');
+    await expectError(b.api.recordEpisode({ runId: expertId, mode: 'greedy' } as unknown as { runId: number }), 'invalid_input', 'mode');
+    await expectError(b.api.recordEpisode({ runId: expertId, seed: -1 }), 'invalid_input', 'seed');
   }, 120_000);
 
   it('expands a sweep into named, dependent runs that all succeed and fill the results table', async () => {
@@ -114,6 +141,8 @@ describe.each([
     expect(positions.length).toBe(replay.frames * replay.geoms.length * 3);
     expect(positions.every(Number.isFinite)).toBe(true);
     expect(replay.geoms.map((g) => g.type)).toContain('capsule');
+    expect(replay.source).toEqual({ datasetId: dataset.id, runId: null, name: dataset.name });
+    expect(trajectories.every((t) => t.hasStates)).toBe(true);
     const table = await b.api.resultsTable({ sweepId });
     const methods = table.rows.map((r) => `${r.method}:${r.trajectories ?? ''}:${r.seeds}`);
     expect(methods).toEqual(expect.arrayContaining(['expert::1', 'random::1', 'bc:1:2', 'gail:1:2']));

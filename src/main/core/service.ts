@@ -18,7 +18,8 @@ import { assertNesting, parseInput } from '../../shared/validate';
 import { metricsCsv, resultsTableCsv } from './data/csv';
 import { exportDatasetNpz, importDatasetNpz } from './data/npzDataset';
 import { resultsTable } from './data/results';
-import { replayOf } from './data/replay';
+import { ReplayCache } from './data/replay';
+import { recordEpisodeConfig } from './runs/recordEpisode';
 import { EventHub } from './events';
 import { dataHome, type DataHome } from './home';
 import { CoordinatorLock } from './queue/coordinatorLock';
@@ -122,6 +123,25 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
     return p;
   };
 
+  const replays = new ReplayCache(store);
+
+  /** Resolves when the run reaches a final status, with that status. */
+  const whenFinished = (id: number) =>
+    new Promise<string>((resolve) => {
+      const done = (status: string) => ['succeeded', 'failed', 'cancelled', 'blocked'].includes(status);
+      const off = hub.subscribe('runChanged', (r) => {
+        if (r.id === id && done(r.status)) {
+          off();
+          resolve(r.status);
+        }
+      });
+      const now = store.getRun(id);
+      if (!now || done(now.status)) {
+        off();
+        resolve(now?.status ?? 'deleted');
+      }
+    });
+
   const api: Api = {
     async listEnvs(): Promise<EnvSummary[]> {
       return ENV_IDS.map((id) => {
@@ -218,7 +238,20 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
     },
     async getReplay(r) {
       const { trajectoryId } = parseRequest('getReplay', r);
-      return replayOf(store, trajectoryId);
+      return replays.get(trajectoryId);
+    },
+    async recordEpisode(r) {
+      const q = parseRequest('recordEpisode', r);
+      const { config, name } = recordEpisodeConfig(store, q);
+      // An eval run of one episode, first in line: it runs in its own process like every run.
+      const runId = queue.enqueueConfig(config, { name, priority: 1000 });
+      const status = await whenFinished(runId);
+      const t = store.listTrajectories({ runId })[0];
+      if (status !== 'succeeded' || !t) {
+        const error = store.getRun(runId)?.error;
+        throw new ImlabError('internal', `Recording the episode (run ${runId}) ended ${status}${error ? `: ${error}` : ''}.`, 'runId');
+      }
+      return { runId, trajectoryId: t.id };
     },
     async listSweeps() {
       return store.listSweeps();

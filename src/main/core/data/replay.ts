@@ -4,6 +4,10 @@ import { ImlabError } from '../../../shared/errors';
 import { GeomPoser, modelGeometry } from '../sim/geometry';
 import { SimModel } from '../sim/simModel';
 import type { Store } from '../store/store';
+import { episodeEnd } from './episodeEnd';
+
+/** The first body under the world: the torso of the walkers, the cart of the pendulum. */
+const TRACK_BODY = 1;
 
 export async function replayOf(store: Store, trajectoryId: number): Promise<Replay> {
   const t = store.getTrajectory(trajectoryId);
@@ -17,6 +21,7 @@ export async function replayOf(store: Store, trajectoryId: number): Promise<Repl
     const poser = new GeomPoser(sim, geometry);
     try {
       const poses = poser.trajectoryPoses(t.qpos);
+      const last = t.length;
       return {
         trajectoryId,
         env: t.env,
@@ -27,11 +32,46 @@ export async function replayOf(store: Store, trajectoryId: number): Promise<Repl
         rotations: Buffer.from(Float32Array.from(poses.rotation).buffer).toString('base64'),
         rewards: Array.from(t.rewards),
         return: t.return,
+        label: t.label,
+        idx: t.idx,
+        source: store.trajectorySource(trajectoryId) ?? { datasetId: null, runId: null, name: '' },
+        end: episodeEnd(t.env, t.terminated, t.length, t.qpos.subarray(last * sim.nq, (last + 1) * sim.nq), t.qvel.subarray(last * sim.nv, (last + 1) * sim.nv)),
+        trackBodyId: TRACK_BODY,
       };
     } finally {
       poser.dispose();
     }
   } finally {
     sim.dispose();
+  }
+}
+
+/**
+ * Replays by trajectory id, newest used last. Stored trajectories never change;
+ * an entry is used only while the id still names a trajectory of the same owner
+ * (SQLite may reuse the id of a deleted newest row).
+ */
+export class ReplayCache {
+  private readonly entries = new Map<number, { owner: string; replay: Promise<Replay> }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly capacity = 8,
+  ) {}
+
+  get(trajectoryId: number): Promise<Replay> {
+    const source = this.store.trajectorySource(trajectoryId);
+    const owner = source ? `${source.datasetId}:${source.runId}` : '';
+    const hit = this.entries.get(trajectoryId);
+    this.entries.delete(trajectoryId);
+    if (hit && source && hit.owner === owner) {
+      this.entries.set(trajectoryId, hit);
+      return hit.replay;
+    }
+    const replay = replayOf(this.store, trajectoryId);
+    this.entries.set(trajectoryId, { owner, replay });
+    replay.catch(() => this.entries.delete(trajectoryId));
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return replay;
   }
 }

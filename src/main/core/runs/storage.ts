@@ -95,8 +95,10 @@ function readRefJson<T>(ref: string, defaultFile: string, field: string): T {
   }
 }
 
+/** A run's policy: its folder, its policy file, or one of its checkpoint files (which carry the policy). */
 export function loadPolicyFile(ref: string, field = 'policy'): PolicyFile {
-  const f = readRefJson<PolicyFile>(ref, FILES.policy, field);
+  const read = readRefJson<PolicyFile | { format: 'imlab-checkpoint/1'; policy?: PolicyFile }>(ref, FILES.policy, field);
+  const f = read.format === 'imlab-checkpoint/1' && read.policy ? read.policy : (read as PolicyFile);
   if (f.format !== 'imlab-policy/1') throw new ImlabError('invalid_input', `${field}: ${ref} is not an Imitation Lab policy.`, field);
   return f;
 }

@@ -223,6 +223,12 @@ export class Store {
     return r?.placement ? (JSON.parse(r.placement) as StoredPlacement) : null;
   }
 
+  /** The file a run recorded for its checkpoint at `iteration`, relative to the run's folder. */
+  checkpointFile(runId: number, iteration: number): string | null {
+    const r = this.db.prepare('SELECT file FROM checkpoints WHERE run_id = ? AND iteration = ?').get(runId, iteration) as { file: string } | undefined;
+    return r?.file ?? null;
+  }
+
   runDir(id: number): string | null {
     const r = this.db.prepare('SELECT dir FROM runs WHERE id = ?').get(id) as { dir: string } | undefined;
     return r?.dir ?? null;
@@ -573,27 +579,40 @@ export class Store {
     this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
   }
 
-  listTrajectories(owner: { datasetId: number } | { runId: number }): { id: number; idx: number; label: string; length: number; return: number; terminated: boolean }[] {
+  listTrajectories(owner: { datasetId: number } | { runId: number }): { id: number; idx: number; label: string; length: number; return: number; terminated: boolean; hasStates: boolean }[] {
     const col = 'datasetId' in owner ? 'dataset_id' : 'run_id';
     const key = 'datasetId' in owner ? owner.datasetId : owner.runId;
-    return (this.db.prepare(`SELECT id, idx, label, length, return, terminated FROM trajectories WHERE ${col} = ? ORDER BY label, idx`).all(key) as {
+    // Imported .npz data stores an empty qpos: observations only, nothing to pose in 3D.
+    return (this.db.prepare(`SELECT id, idx, label, length, return, terminated, length(qpos) > 0 AS hasStates FROM trajectories WHERE ${col} = ? ORDER BY label, idx`).all(key) as {
       id: number;
       idx: number;
       label: string;
       length: number;
       return: number;
       terminated: number;
-    }[]).map((t) => ({ ...t, terminated: t.terminated === 1 }));
+      hasStates: number;
+    }[]).map((t) => ({ ...t, terminated: t.terminated === 1, hasStates: t.hasStates === 1 }));
   }
 
-  getTrajectory(id: number): (StoredTrajectory & { env: string; nq: number; nv: number }) | null {
+  /** Where a trajectory comes from, for labels: its dataset or run, by name. */
+  trajectorySource(id: number): { datasetId: number | null; runId: number | null; name: string } | null {
+    const r = this.db
+      .prepare(
+        `SELECT t.dataset_id AS datasetId, t.run_id AS runId, coalesce(d.name, r.name, '') AS name FROM trajectories t
+         LEFT JOIN datasets d ON d.id = t.dataset_id LEFT JOIN runs r ON r.id = t.run_id WHERE t.id = ?`,
+      )
+      .get(id) as { datasetId: number | null; runId: number | null; name: string } | undefined;
+    return r ?? null;
+  }
+
+  getTrajectory(id: number): (StoredTrajectory & { idx: number; env: string; nq: number; nv: number }) | null {
     const t = this.db
       .prepare(
         `SELECT t.*, coalesce(d.env, r.env) AS env, coalesce(d.nq, -1) AS nq, coalesce(d.nv, -1) AS nv FROM trajectories t
          LEFT JOIN datasets d ON d.id = t.dataset_id LEFT JOIN runs r ON r.id = t.run_id WHERE t.id = ?`,
       )
       .get(id) as (TrajectoryDbRow & { env: string; nq: number; nv: number }) | undefined;
-    return t ? { ...decodeTrajectoryRow(t), env: t.env, nq: t.nq, nv: t.nv } : null;
+    return t ? { ...decodeTrajectoryRow(t), idx: t.idx, env: t.env, nq: t.nq, nv: t.nv } : null;
   }
 
   // ---- sweeps and settings -------------------------------------------------

@@ -1,0 +1,82 @@
+/**
+ * A Replay decoded for drawing: per-frame geom poses as typed arrays, and the
+ * running return. The renderer never simulates; it only reads these poses.
+ */
+import type { Replay } from '../../../../shared/api';
+
+function decodeFloat32(base64: string): Float32Array {
+  const bin = atob(base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+
+export class ReplayFrames {
+  readonly frames: number;
+  readonly geomCount: number;
+  /** frames × geoms × 3 */
+  readonly positions: Float32Array;
+  /** frames × geoms × 9, row-major */
+  readonly rotations: Float32Array;
+  /** returnAt[i] = sum of the rewards of the i steps that led to frame i. */
+  readonly returnAt: Float64Array;
+  /** Index (in replay.geoms) of the geom a following camera tracks. */
+  readonly trackGeom: number;
+
+  constructor(readonly replay: Replay) {
+    this.frames = replay.frames;
+    this.geomCount = replay.geoms.length;
+    this.positions = decodeFloat32(replay.positions);
+    this.rotations = decodeFloat32(replay.rotations);
+    if (this.positions.length !== this.frames * this.geomCount * 3 || this.rotations.length !== this.frames * this.geomCount * 9) {
+      throw new Error(`replay ${replay.trajectoryId}: pose arrays do not match ${this.frames} frames × ${this.geomCount} geoms`);
+    }
+    this.returnAt = new Float64Array(this.frames);
+    for (let i = 1; i < this.frames; i++) this.returnAt[i] = this.returnAt[i - 1] + (replay.rewards[i - 1] ?? 0);
+    const tracked = replay.geoms.findIndex((g) => g.bodyId === replay.trackBodyId);
+    this.trackGeom = tracked >= 0 ? tracked : 0;
+  }
+
+  /** The frame shown at global frame `f`: shorter episodes hold their last frame. */
+  clamp(f: number): number {
+    return f < 0 ? 0 : f >= this.frames ? this.frames - 1 : f;
+  }
+
+  /** The reward of the step that led to frame `f` (none at frame 0). */
+  rewardAt(f: number): number | null {
+    const k = this.clamp(f);
+    return k === 0 ? null : (this.replay.rewards[k - 1] ?? null);
+  }
+
+  /**
+   * Column-major 4×4 world matrix (three.js order) of geom `g` at frame `f`,
+   * from MuJoCo's row-major xmat and xpos, written into `out` at `offset`.
+   */
+  matrix(f: number, g: number, out: Float32Array | number[], offset = 0): void {
+    const p = (f * this.geomCount + g) * 3;
+    const r = (f * this.geomCount + g) * 9;
+    const R = this.rotations;
+    const P = this.positions;
+    out[offset] = R[r];
+    out[offset + 1] = R[r + 3];
+    out[offset + 2] = R[r + 6];
+    out[offset + 3] = 0;
+    out[offset + 4] = R[r + 1];
+    out[offset + 5] = R[r + 4];
+    out[offset + 6] = R[r + 7];
+    out[offset + 7] = 0;
+    out[offset + 8] = R[r + 2];
+    out[offset + 9] = R[r + 5];
+    out[offset + 10] = R[r + 8];
+    out[offset + 11] = 0;
+    out[offset + 12] = P[p];
+    out[offset + 13] = P[p + 1];
+    out[offset + 14] = P[p + 2];
+    out[offset + 15] = 1;
+  }
+
+  position(f: number, g: number): [number, number, number] {
+    const p = (f * this.geomCount + g) * 3;
+    return [this.positions[p], this.positions[p + 1], this.positions[p + 2]];
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * One WebGL canvas drawing 1–4 synchronised views (scissored viewports, so a
+ * side-by-side video is one canvas stream). Each view is a scene holding one
+ * replay, plus ghosts drawn semi-transparent over it for the overlay mode.
+ */
+import * as THREE from 'three';
+import type { ReplayFrames } from './frames';
+import { buildGeomObjects } from './geomObjects';
+import { viewRects, type Rect } from './layout';
+import { defaultOrbit, placeCamera, type OrbitState } from './orbit';
+
+/** Colours of the ghosts in the overlay (after the solid first replay). */
+export const GHOST_TINTS = [0xff7f0e, 0x2ca02c, 0xd62728];
+const GHOST_OPACITY = 0.38;
+
+interface Actor {
+  frames: ReplayFrames;
+  meshes: (THREE.Mesh | null)[];
+}
+
+interface View {
+  scene: THREE.Scene;
+  camera: THREE.PerspectiveCamera;
+  sun: THREE.DirectionalLight;
+  actors: Actor[];
+  /** Where the camera looks when not following, and the followed body's height. */
+  home: THREE.Vector3;
+}
+
+export interface StageOptions {
+  shadows: boolean;
+  background: number;
+}
+
+export class ReplayStage {
+  readonly renderer: THREE.WebGLRenderer;
+  orbit: OrbitState;
+  follow = true;
+  /** Called after every render (e.g. to push the frame to a video recorder). */
+  afterRender: (() => void) | null = null;
+  private views: View[] = [];
+  private frame = 0;
+  private readonly target = new THREE.Vector3();
+
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    private readonly options: StageOptions,
+  ) {
+    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, preserveDrawingBuffer: false, powerPreference: 'high-performance' });
+    this.renderer.setPixelRatio(1);
+    this.renderer.shadowMap.enabled = options.shadows;
+    this.renderer.shadowMap.type = THREE.PCFShadowMap;
+    this.renderer.setScissorTest(true);
+    this.orbit = defaultOrbit(4);
+  }
+
+  /** Each entry is one view: its first replay drawn solid, the rest as ghosts over it. */
+  setViews(groups: ReplayFrames[][]): void {
+    this.disposeViews();
+    this.views = groups.map((group) => this.makeView(group));
+    this.orbit = defaultOrbit(suggestedDistance(groups[0][0]));
+  }
+
+  /** Shadows cost a second pass per view; software GL may want them off. */
+  setShadows(on: boolean): void {
+    if (this.renderer.shadowMap.enabled === on) return;
+    this.renderer.shadowMap.enabled = on;
+    for (const v of this.views) {
+      v.sun.castShadow = on;
+      // Materials compile with or without shadow code: recompile once.
+      v.scene.traverse((o) => {
+        if (o instanceof THREE.Mesh) (o.material as THREE.Material).needsUpdate = true;
+      });
+    }
+  }
+
+  resetView(): void {
+    this.orbit = defaultOrbit(suggestedDistance(this.views[0]?.actors[0].frames));
+  }
+
+  get viewCount(): number {
+    return this.views.length;
+  }
+
+  /** The camera of the first view (for pan scaling). */
+  get camera(): THREE.PerspectiveCamera | undefined {
+    return this.views[0]?.camera;
+  }
+
+  setFrame(f: number): void {
+    this.frame = f;
+    for (const v of this.views) {
+      for (const a of v.actors) {
+        const k = a.frames.clamp(f);
+        a.meshes.forEach((m, g) => {
+          if (!m) return;
+          a.frames.matrix(k, g, m.matrix.elements);
+          m.matrixWorldNeedsUpdate = true;
+        });
+      }
+    }
+  }
+
+  rects(): Rect[] {
+    return viewRects(this.views.length, this.canvas.width, this.canvas.height);
+  }
+
+  resize(width: number, height: number): void {
+    if (this.canvas.width !== width || this.canvas.height !== height) this.renderer.setSize(width, height, false);
+  }
+
+  render(): void {
+    const H = this.canvas.height;
+    const rects = this.rects();
+    this.views.forEach((v, i) => {
+      const r = rects[i];
+      this.aim(v);
+      v.camera.aspect = r.w / Math.max(1, r.h);
+      v.camera.updateProjectionMatrix();
+      placeCamera(v.camera, this.orbit, this.target);
+      // Viewports count from the bottom in WebGL.
+      this.renderer.setViewport(r.x, H - r.y - r.h, r.w, r.h);
+      this.renderer.setScissor(r.x, H - r.y - r.h, r.w, r.h);
+      this.renderer.render(v.scene, v.camera);
+    });
+    this.afterRender?.();
+  }
+
+  dispose(): void {
+    this.disposeViews();
+    this.renderer.dispose();
+  }
+
+  /** Sets this.target for view `v` and moves its sun (and shadow box) along. */
+  private aim(v: View): void {
+    const lead = v.actors[0].frames;
+    if (this.follow) {
+      const [x, y] = lead.position(lead.clamp(this.frame), lead.trackGeom);
+      this.target.set(x, y, v.home.z);
+    } else this.target.copy(v.home);
+    this.target.add(this.orbit.pan);
+    v.sun.position.set(this.target.x - 3, this.target.y - 4, this.target.z + 8);
+    v.sun.target.position.copy(this.target);
+    v.sun.target.updateMatrixWorld();
+  }
+
+  private makeView(group: ReplayFrames[]): View {
+    const scene = new THREE.Scene();
+    scene.background = new THREE.Color(this.options.background);
+    scene.add(new THREE.HemisphereLight(0xdde6f0, 0x40382e, 1.1));
+    const sun = new THREE.DirectionalLight(0xffffff, 2.2);
+    sun.castShadow = this.options.shadows;
+    sun.shadow.mapSize.set(1024, 1024);
+    const s = sun.shadow.camera;
+    s.left = s.bottom = -4;
+    s.right = s.top = 4;
+    s.near = 0.5;
+    s.far = 30;
+    sun.shadow.bias = -0.0005;
+    scene.add(sun, sun.target);
+    const actors = group.map((frames, i) => {
+      const meshes = buildGeomObjects(frames.replay.geoms, i === 0 ? { opacity: 1 } : { opacity: GHOST_OPACITY, tint: GHOST_TINTS[(i - 1) % GHOST_TINTS.length] });
+      for (const m of meshes) if (m) scene.add(m);
+      return { frames, meshes };
+    });
+    const lead = group[0];
+    const [x, y, z] = lead.position(0, lead.trackGeom);
+    const camera = new THREE.PerspectiveCamera(45, 16 / 9, 0.05, 400);
+    const view = { scene, camera, sun, actors, home: new THREE.Vector3(x, y, Math.max(0.3, z)) };
+    return view;
+  }
+
+  private disposeViews(): void {
+    for (const v of this.views) {
+      v.scene.traverse((o) => {
+        if (o instanceof THREE.Mesh) {
+          o.geometry.dispose();
+          const m = o.material as THREE.MeshLambertMaterial;
+          m.map?.dispose();
+          m.dispose();
+        }
+      });
+    }
+    this.views = [];
+  }
+}
+
+/** A camera distance that shows the whole model at its first frame with some room. */
+export function suggestedDistance(frames: ReplayFrames | undefined): number {
+  if (!frames) return 4;
+  let extent = 0;
+  const [cx, cy, cz] = frames.position(0, frames.trackGeom);
+  frames.replay.geoms.forEach((g, i) => {
+    if (g.type === 'plane') return;
+    const [x, y, z] = frames.position(0, i);
+    extent = Math.max(extent, Math.hypot(x - cx, y - cy, z - cz) + Math.max(...g.size));
+  });
+  return Math.max(1.5, 2.6 * extent + 0.8);
+}
