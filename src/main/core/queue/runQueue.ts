@@ -16,6 +16,7 @@ import { sweepSpecSchema, type SweepSpecInput } from '../../../shared/sweeps';
 import { parseInput } from '../../../shared/validate';
 import type { DataHome } from '../home';
 import type { ChildMessage } from '../runs/processProtocol';
+import { appendRunLog } from '../runs/runLog';
 import { parseRunConfig } from '../runs/runJob';
 import { FILES, loadDataset, decodeTrajectory } from '../runs/storage';
 import type { NewRun, Store } from '../store/store';
@@ -308,7 +309,8 @@ export class RunQueue {
         break;
       }
       case 'metrics':
-        this.bufferMetrics(id, e.iteration, e.envSteps, e.values);
+        // Arrival time on the coordinator's clock: the wall-time axis of the charts, continuous across resumes.
+        this.bufferMetrics(id, e.iteration, e.envSteps, { ...e.values, wallTime: Date.now() / 1000 });
         break;
       case 'evaluation':
         this.store.insertEvaluation(id, e.iteration, e.envSteps, e.final, e.result);
@@ -323,8 +325,11 @@ export class RunQueue {
       case 'done':
         a.summary = e.summary;
         break;
-      case 'log':
+      case 'log': {
+        const dir = this.store.runDir(id);
+        if (dir) appendRunLog(dir, { time: Date.now(), level: e.level, message: e.message });
         break;
+      }
     }
   }
 
