@@ -89,3 +89,12 @@ export function downloadText(fileName: string, text: string, type = 'text/csv'):
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/** The iterations that cover an x-range of a loaded series: from the last point at or before min to the first at or after max. */
+export function stepRange(x: readonly number[], steps: readonly number[], min: number, max: number): [number, number] {
+  let lo = 0;
+  let hi = steps.length - 1;
+  for (let i = 0; i < x.length; i++) if (x[i] <= min) lo = i;
+  for (let i = x.length - 1; i >= 0; i--) if (x[i] >= max) hi = i;
+  return [steps[lo] ?? 0, steps[hi] ?? 0];
+}
