@@ -10,5 +10,7 @@ export function runProgress(config: string, summary: string | null): { target: R
   const target: RunTarget | null =
     typeof c.totalSteps === 'number' ? { unit: 'envSteps', value: c.totalSteps } : c.kind === 'bc' && typeof c.iterations === 'number' ? { unit: 'iterations', value: c.iterations } : null;
   const s = summary ? (JSON.parse(summary) as { envStepsPerSec?: number }) : null;
-  return { target, stepsPerSec: typeof s?.envStepsPerSec === 'number' && Number.isFinite(s.envStepsPerSec) ? s.envStepsPerSec : null };
+  // BC takes no env steps: its summary's 0 steps/s is no measurement.
+  const rate = target?.unit === 'envSteps' && typeof s?.envStepsPerSec === 'number' && Number.isFinite(s.envStepsPerSec) ? s.envStepsPerSec : null;
+  return { target, stepsPerSec: rate };
 }
