@@ -95,7 +95,8 @@ async function main(): Promise<void> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-gpu-vsync', '--disable-frame-rate-limit', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    // The app's CSP forbids eval; the bench's measuring snippets are strings evaluated in the page.
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', bypassCSP: true });
     const page = await context.newPage();
     // In-page code as strings: it runs in the browser, and this file is typechecked without the DOM's types.
     await page.addInitScript(`
