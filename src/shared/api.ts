@@ -85,6 +85,15 @@ export interface QueueState {
   queued: number;
 }
 
+/** One line of a run's log, numbered from 0 in the order it was reported. */
+export interface RunLogLine {
+  index: number;
+  /** ms since the epoch, on the coordinator's clock. */
+  time: number;
+  level: 'info' | 'warn';
+  message: string;
+}
+
 export interface PresetInfo {
   file: string;
   kind: string;
@@ -93,6 +102,7 @@ export interface PresetInfo {
 
 const id = z.int({ error: 'expected an integer id' }).positive();
 const empty = z.object({}).strict();
+const tag = z.string().trim().min(1, { error: 'a tag cannot be empty' }).max(60).regex(/^[^,]+$/, { error: 'a tag cannot contain a comma' });
 
 export const apiRequestSchemas = {
   listEnvs: empty,
@@ -124,6 +134,8 @@ export const apiRequestSchemas = {
       runId: id,
       names: z.array(z.string().min(1).max(200)).min(1).max(50),
       sinceStep: z.int().min(0).optional(),
+      /** Last iteration to include (with sinceStep: the zoomed range, downsampled at the full budget). */
+      untilStep: z.int().min(0).optional(),
       maxPoints: z.int().min(3).max(100_000).optional(),
       raw: z.boolean().optional(),
     })
@@ -158,6 +170,16 @@ export const apiRequestSchemas = {
   getConfigSchemas: empty,
   previewSweep: z.object({ spec: z.unknown() }).strict(),
   listSweepPresets: empty,
+  // ---- pages of the app (runs, run detail, compare): logs and tags ----
+  getRunLog: z.object({ runId: id, since: z.int().min(0).default(0), limit: z.int().min(1).max(10_000).default(1000) }).strict(),
+  listTags: empty,
+  setRunTags: z
+    .object({
+      id,
+      add: z.array(tag).max(50).default([]),
+      remove: z.array(tag).max(50).default([]),
+    })
+    .strict(),
 } as const;
 
 export type ApiMethod = keyof typeof apiRequestSchemas;
@@ -199,6 +221,10 @@ export interface ApiResponses {
   previewSweep: SweepPreview;
   /** The shipped sweep presets (resources/presets/sweeps), with their specs. */
   listSweepPresets: { file: string; name: string; spec: Record<string, unknown> }[];
+  /** `total` = lines so far; ask again with since = total for what is new. */
+  getRunLog: { lines: RunLogLine[]; total: number };
+  listTags: { tag: string; runIds: number[] }[];
+  setRunTags: { tags: string[] };
 }
 
 export type Api = { [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponses[M]> };
@@ -209,10 +235,11 @@ export interface ApiEvents {
   runChanged: RunRow;
   metricsAppended: { runId: number; iteration: number; envSteps: number };
   queueChanged: QueueState;
+  runDeleted: { id: number };
 }
 
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENTS: readonly ApiEventName[] = ['runChanged', 'metricsAppended', 'queueChanged'];
+export const API_EVENTS: readonly ApiEventName[] = ['runChanged', 'metricsAppended', 'queueChanged', 'runDeleted'];
 
 /** Subscribes to backend events; returns the unsubscribe function. */
 export type Subscribe = <E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void) => () => void;

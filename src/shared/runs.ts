@@ -37,10 +37,20 @@ export interface RunRow {
   lastEval: number | null;
   maxEval: number | null;
   dependsOn: number[];
+  /** The run's budget from its config, for progress and ETA (null: sample/eval runs, which count episodes). */
+  target?: RunTarget | null;
+  /** Env steps per second its summary measured (finished runs); null while running. */
+  stepsPerSec?: number | null;
   /** A learning-health warning computed in core from the run's metrics; absent or null when there is none. */
   health?: RunHealth | null;
   /** Where the run executes or last executed (local, or its Slurm job with Slurm's state, reason and node); null before it first starts. */
   placement?: RunPlacement | null;
+}
+
+export interface RunTarget {
+  /** What `value` counts: env steps (expert, GAIL) or Adam iterations (BC). */
+  unit: 'envSteps' | 'iterations';
+  value: number;
 }
 
 /** Something a user should know about how a run is learning, e.g. a GAIL discriminator that has won. */

@@ -221,6 +221,36 @@ describe.each([
     await expectError(b.api.previewSweep({ spec: { ...spec, gail: {} } }), 'invalid_input', 'gail.totalSteps');
   });
 
+  // ---- pages of the app (runs, run detail, compare): logs, tags, ranges, deletion ----
+  it("serves a run's log lines since N, a metric range, and tags with their runs", async () => {
+    const { runs } = await b.api.listRuns({ limit: 1000 });
+    const bc = runs.find((r) => r.kind === 'bc' && r.status === 'succeeded')!;
+    expect(bc, 'the sweep above left a succeeded bc run').toBeDefined();
+    const all = await b.api.getRunLog({ runId: bc.id });
+    expect(all.total).toBeGreaterThan(0);
+    expect(all.lines[0]).toMatchObject({ index: 0, level: 'info' });
+    expect(all.lines[0].message).toMatch(/expert pairs/);
+    const rest = await b.api.getRunLog({ runId: bc.id, since: all.total });
+    expect(rest).toEqual({ lines: [], total: all.total });
+    await expectError(b.api.getRunLog({ runId: 987654 }), 'not_found', 'runId');
+    await expectError(b.api.getRunLog({ runId: bc.id, since: -1 }), 'invalid_input', 'since');
+
+    const expert = runs.find((r) => r.kind === 'expert' && r.status === 'succeeded' && r.iteration >= 2)!;
+    const [kl] = await b.api.getMetrics({ runId: expert.id, names: ['kl'], sinceStep: 2, untilStep: 2 });
+    expect(kl.steps).toEqual([2]);
+    const [wall] = await b.api.getMetrics({ runId: expert.id, names: ['wallTime'] });
+    expect(wall.values.length).toBe(expert.iteration);
+    expect(wall.values.every((v, i) => i === 0 || v! >= wall.values[i - 1]!)).toBe(true);
+
+    expect(await b.api.setRunTags({ id: bc.id, add: ['paper', ' baseline '] })).toEqual({ tags: ['baseline', 'paper'] });
+    expect(await b.api.setRunTags({ id: expert.id, add: ['paper'] })).toEqual({ tags: ['paper'] });
+    expect(await b.api.setRunTags({ id: bc.id, remove: ['baseline'] })).toEqual({ tags: ['paper'] });
+    expect(await b.api.listTags({})).toEqual([{ tag: 'paper', runIds: [bc.id, expert.id].sort((x, y) => x - y) }]);
+    expect((await b.api.getRun({ id: bc.id })).tags).toEqual(['paper']);
+    await expectError(b.api.setRunTags({ id: bc.id, add: ['a,b'] }), 'invalid_input', 'add[0]');
+    await expectError(b.api.setRunTags({ id: 987654, add: ['x'] }), 'not_found', 'id');
+  });
+
   it('cancels a running run gracefully, resumes it, retries it, and deletes it', async () => {
     const { id } = await b.api.queueRun({ config: tinyExpert(2_000_000) });
     await waitFor(async () => (await b.api.getRun({ id })).iteration >= 2, 60_000, 'two iterations');
@@ -238,8 +268,12 @@ describe.each([
     expect(second).toMatchObject({ attempt: 2, retryOf: id });
     await b.api.cancelRun({ id: retry.id });
     await finished(retry.id);
+    const deleted: number[] = [];
+    const off = b.subscribe('runDeleted', (e) => deleted.push(e.id));
     await b.api.deleteRun({ id });
     await expectError(b.api.getRun({ id }), 'not_found', 'id');
+    await waitFor(() => deleted.includes(id), 10_000, 'the runDeleted event');
+    off();
     expect((await b.api.getRun({ id: retry.id })).retryOf).toBeNull();
   }, 120_000);
 

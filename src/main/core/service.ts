@@ -32,6 +32,7 @@ import { previewSweep } from './queue/sweepEstimate';
 import { resourcesDir } from './resources';
 import { loadMujocoModule } from './sim/mujoco';
 import { randomPolicyReturn } from './sim/randomPolicy';
+import { readRunLog } from './runs/runLog';
 import { Store } from './store/store';
 
 export interface CoordinatorOptions {
@@ -193,7 +194,9 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
       return { ok: true };
     },
     async deleteRun(r) {
-      await queue.remove(parseRequest('deleteRun', r).id);
+      const { id } = parseRequest('deleteRun', r);
+      await queue.remove(id);
+      hub.emit('runDeleted', { id });
       return { ok: true };
     },
     async setRunPriority(r) {
@@ -301,6 +304,25 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
     async listSweepPresets(r) {
       parseRequest('listSweepPresets', r);
       return listSweepPresets();
+    },
+    // ---- pages of the app (runs, run detail, compare): logs and tags ----
+    async getRunLog(r) {
+      const q = parseRequest('getRunLog', r);
+      requireRun(store, q.runId);
+      return readRunLog(store.runDir(q.runId), q.since, q.limit);
+    },
+    async listTags() {
+      return store.listTags();
+    },
+    async setRunTags(r) {
+      const q = parseRequest('setRunTags', r);
+      if (!store.getRun(q.id)) throw new ImlabError('not_found', `No run with id ${q.id}.`, 'id');
+      const drop = new Set(q.remove);
+      const tags = [...new Set([...store.runTags(q.id), ...q.add])].filter((t) => !drop.has(t));
+      store.setTags(q.id, tags);
+      const run = store.getRun(q.id);
+      if (run) hub.emit('runChanged', run);
+      return { tags: store.runTags(q.id) };
     },
   };
 

@@ -18,6 +18,7 @@ import { parseInput } from '../../../shared/validate';
 import type { DataHome } from '../home';
 import { GAIL_HEALTH_METRICS, gailHealth, healthPoints } from '../learn/gailHealth';
 import type { ChildMessage, StartMessage } from '../runs/processProtocol';
+import { appendRunLog } from '../runs/runLog';
 import { parseRunConfig } from '../runs/runJob';
 import { FILES, loadDataset, decodeTrajectory } from '../runs/storage';
 import type { NewRun, Store } from '../store/store';
@@ -403,7 +404,8 @@ export class RunQueue {
         break;
       }
       case 'metrics':
-        this.bufferMetrics(id, e.iteration, e.envSteps, e.values);
+        // Arrival time on the coordinator's clock: the wall-time axis of the charts, continuous across resumes.
+        this.bufferMetrics(id, e.iteration, e.envSteps, { ...e.values, wallTime: Date.now() / 1000 });
         break;
       case 'evaluation':
         this.store.insertEvaluation(id, e.iteration, e.envSteps, e.final, e.result);
@@ -418,8 +420,11 @@ export class RunQueue {
       case 'done':
         a.summary = e.summary;
         break;
-      case 'log':
+      case 'log': {
+        const dir = this.store.runDir(id);
+        if (dir) appendRunLog(dir, { time: Date.now(), level: e.level, message: e.message });
         break;
+      }
     }
   }
 

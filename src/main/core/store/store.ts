@@ -11,6 +11,7 @@ import type { StoredPlacement } from '../runs/processProtocol';
 import { datasetStats, type Dataset, type Trajectory } from '../data/dataset';
 import { lttbIndices } from '../data/lttb';
 import { openDatabase, type Db } from './database';
+import { runProgress } from './runProgress';
 
 export interface NewRun extends Pick<RunRow, 'name' | 'kind' | 'env' | 'method' | 'trajectories' | 'seed'> {
   config: unknown;
@@ -83,6 +84,7 @@ function toRow(r: RunDbRow): RunRow {
     dependsOn: r.deps ? r.deps.split(',').map(Number) : [],
     placement: r.placement ? displayPlacement(JSON.parse(r.placement) as StoredPlacement) : null,
     ...(r.health ? { health: JSON.parse(r.health) as RunHealth } : {}),
+    ...runProgress(r.config, r.summary),
   };
 }
 
@@ -100,6 +102,7 @@ export interface ListRunsQuery {
 
 export interface MetricsQuery {
   sinceStep?: number;
+  untilStep?: number;
   maxPoints?: number;
   raw?: boolean;
 }
@@ -372,6 +375,16 @@ export class Store {
     })();
   }
 
+  /** Every tag in use with the runs that carry it. */
+  listTags(): { tag: string; runIds: number[] }[] {
+    const rows = this.db.prepare('SELECT tag, group_concat(run_id) AS ids FROM tags GROUP BY tag ORDER BY tag').all() as { tag: string; ids: string }[];
+    return rows.map((r) => ({ tag: r.tag, runIds: r.ids.split(',').map(Number).sort((a, b) => a - b) }));
+  }
+
+  runTags(id: number): string[] {
+    return (this.db.prepare('SELECT tag FROM tags WHERE run_id = ? ORDER BY tag').all(id) as { tag: string }[]).map((t) => t.tag);
+  }
+
   // ---- progress ----------------------------------------------------------
 
   private nameId(name: string): number {
@@ -472,13 +485,14 @@ export class Store {
    */
   getMetrics(runId: number, names: string[], q: MetricsQuery = {}): MetricSeries[] {
     const since = q.sinceStep ?? 0;
+    const until = q.untilStep ?? Number.MAX_SAFE_INTEGER;
     const max = q.maxPoints ?? 1500;
     const column = (col: 'step' | 'env_steps' | 'value') =>
-      this.stmt(`SELECT ${col} FROM metrics WHERE run_id = ? AND name_id = ? AND step >= ? ORDER BY step`).pluck(true);
+      this.stmt(`SELECT ${col} FROM metrics WHERE run_id = ? AND name_id = ? AND step >= ? AND step <= ? ORDER BY step`).pluck(true);
     return names.map((name) => {
       const nameRow = this.stmt('SELECT id FROM metric_names WHERE name = ?').get(name) as { id: number } | undefined;
       if (!nameRow) return { name, steps: [], envSteps: [], values: [], total: 0 };
-      const args = [runId, nameRow.id, since];
+      const args = [runId, nameRow.id, since, until];
       const steps = column('step').all(...args) as number[];
       const values = column('value').all(...args) as (number | null)[];
       const envSteps = column('env_steps').all(...args) as number[];

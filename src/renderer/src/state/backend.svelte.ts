@@ -7,6 +7,7 @@
 import { getContext, setContext } from 'svelte';
 import type { Api, Backend, QueueState, Subscribe, SystemInfo } from '../../../shared/api';
 import type { DatasetRow, RunRow } from '../../../shared/runs';
+import { RateMeter } from '../lib/runsView';
 
 /** listRuns' largest page. */
 const PAGE = 1000;
@@ -32,6 +33,8 @@ export class AppState {
     this.offs.push(
       backend.subscribe('runChanged', (row) => this.upsert(row)),
       backend.subscribe('queueChanged', (q) => (this.queue = q)),
+      backend.subscribe('runDeleted', ({ id }) => this.removeRun(id)),
+      backend.subscribe('metricsAppended', (m) => this.measureRate(m)),
     );
   }
 
@@ -40,7 +43,7 @@ export class AppState {
       const [info, queue] = await Promise.all([this.api.systemInfo({}), this.api.getQueue({})]);
       this.info = info;
       this.queue = queue;
-      await Promise.all([this.loadRuns(), this.refreshDatasets(), this.refreshSweeps()]);
+      await Promise.all([this.loadRuns(), this.refreshDatasets(), this.refreshSweeps(), this.refreshTags()]);
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     }
@@ -72,6 +75,8 @@ export class AppState {
     }
     this.setRuns(rows);
     this.runsLoaded = true;
+    // bench/ui.ts measures the runs table's first render from here.
+    performance.mark('imlab:runs-loaded');
   }
 
   private upsert(row: RunRow): void {
@@ -90,6 +95,44 @@ export class AppState {
     this.index.clear();
     rows.forEach((r, i) => this.index.set(r.id, i));
     this.runs = rows;
+  }
+
+  // ---- runs, run detail and compare pages ----
+  /** Measured steps/s (iterations/s for BC) of running runs, from metricsAppended events. */
+  rates = $state.raw<ReadonlyMap<number, number>>(new Map());
+  /** Tags of every tagged run. */
+  runTags = $state.raw<ReadonlyMap<number, readonly string[]>>(new Map());
+  private readonly meter = new RateMeter();
+
+  async refreshTags(): Promise<void> {
+    const byRun = new Map<number, string[]>();
+    for (const { tag, runIds } of await this.api.listTags({})) for (const id of runIds) byRun.set(id, [...(byRun.get(id) ?? []), tag]);
+    this.runTags = byRun;
+  }
+
+  async setTags(id: number, add: string[], remove: string[]): Promise<string[]> {
+    const { tags } = await this.api.setRunTags({ id, add, remove });
+    const next = new Map(this.runTags);
+    if (tags.length) next.set(id, tags);
+    else next.delete(id);
+    this.runTags = next;
+    return tags;
+  }
+
+  private removeRun(id: number): void {
+    if (!this.index.has(id)) return;
+    this.meter.forget(id);
+    this.setRuns(this.runs.filter((r) => r.id !== id));
+  }
+
+  private measureRate(m: { runId: number; iteration: number; envSteps: number }): void {
+    const run = this.run(m.runId);
+    this.meter.report(m.runId, run?.target?.unit === 'iterations' ? m.iteration : m.envSteps, Date.now());
+    const v = this.meter.rate(m.runId);
+    if (v === null) return;
+    const next = new Map(this.rates);
+    next.set(m.runId, v);
+    this.rates = next;
   }
 }
 

@@ -1,0 +1,42 @@
+/** Number and time formats of the whole app (UI.md): separators, one-decimal returns, `1 h 04 min`. */
+
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const one = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+export const DASH = '–';
+
+export function fmtInt(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? DASH : int.format(x);
+}
+
+export function fmtReturn(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? DASH : one.format(x);
+}
+
+/** A metric value: 4 significant digits, exponent for the very small or large. */
+export function fmtValue(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return DASH;
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(3);
+  return Number(x.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 4 });
+}
+
+/** `45 s`, `12 min 05 s`, `1 h 04 min`, `2 d 03 h`. */
+export function fmtDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return DASH;
+  const s = Math.round(ms / 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${pad(s % 60)} s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ${pad(m % 60)} min`;
+  return `${Math.floor(h / 24)} d ${pad(h % 24)} h`;
+}
+
+export function fmtDate(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return DASH;
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
