@@ -2,6 +2,7 @@
  * Keyboard shortcuts: each page registers the keys it handles with a
  * description, so the help overlay (`?`) always lists what works where.
  */
+import { untrack } from 'svelte';
 
 export interface Shortcut {
   /** As shown to the user, e.g. `/`, `Space`, `Shift+→`. */
@@ -20,8 +21,9 @@ class Shortcuts {
 
   /** Adds a page's shortcuts while it is shown; returns the function that removes them. */
   register(entries: Shortcut[]): () => void {
-    this.list = [...this.list, ...entries];
-    return () => (this.list = this.list.filter((s) => !entries.includes(s)));
+    // Untracked: pages call this inside an $effect, which must not depend on the list it changes.
+    untrack(() => (this.list = [...this.list, ...entries]));
+    return () => untrack(() => (this.list = this.list.filter((s) => !entries.includes(s))));
   }
 }
 
