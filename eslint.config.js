@@ -1,4 +1,4 @@
-// Lint for the layer rules of ARCHITECTURE.md, checked rather than remembered:
+// Lint for the layer rules of docs/architecture.md, checked rather than remembered:
 // src/shared is pure TS (no Node, no DOM, no Electron); src/main/core never
 // imports electron; the renderer reaches the backend only through the Api.
 import svelte from 'eslint-plugin-svelte';

@@ -1,6 +1,6 @@
 /**
- * One config schema per run kind. Defaults follow ALGORITHMS.md (OpenAI
- * baselines' GAIL/TRPO settings, CleanRL/SB3 for PPO); every number a paper or
+ * One config schema per run kind. Defaults (docs/algorithms.md) follow OpenAI
+ * baselines' GAIL/TRPO settings and CleanRL/SB3 for PPO; every number a paper or
  * baselines sets is a field with a sentence saying what it does, so the UI
  * form, the CLI help and the docs come from here.
  */

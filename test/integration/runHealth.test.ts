@@ -46,8 +46,10 @@ afterEach(async () => {
 describe('GAIL health on run rows', () => {
   it('a collapsed run lists with the discriminator-won warning, a healthy one without', async () => {
     coordinator = await startCoordinator({ appVersion: 'test', home: tempDir('health'), concurrency: 1, executor: fakeExecutor() });
-    const { api } = coordinator;
-    const base = { kind: 'gail', env: 'Hopper-v5', dataset: '/nonexistent/dataset', trajectories: 4, totalSteps: 80 * STEPS };
+    const { api, store } = coordinator;
+    // The fake executor never reads it, but a queued run's dataset must exist.
+    const dataset = store.insertDataset({ env: 'Hopper-v5', obsDim: 11, actDim: 3, nq: 6, nv: 6, source: {}, trajectories: [] }, 'stand-in', null);
+    const base = { kind: 'gail', env: 'Hopper-v5', dataset: `dataset:${dataset}`, trajectories: 4, totalSteps: 80 * STEPS };
     const healthy = (await api.queueRun({ config: { ...base, seed: 2 } })).id;
     const collapsed = (await api.queueRun({ config: { ...base, seed: 3 } })).id;
     let runs: RunRow[] = [];

@@ -1,5 +1,5 @@
 /**
- * Run-config schemas: the defaults are ALGORITHMS.md's (baselines' TRPO/GAIL,
+ * Run-config schemas: the defaults are docs/algorithms.md's (baselines' TRPO/GAIL,
  * CleanRL/SB3 PPO, the paper's BC split and evaluation), bad configs fail with
  * an ImlabError naming the field and the allowed range, and every shipped
  * preset parses.
@@ -29,7 +29,7 @@ function configError(input: unknown): ImlabError {
   throw new Error(`expected ${JSON.stringify(input)} to be rejected`);
 }
 
-describe('run-config defaults (ALGORITHMS.md)', () => {
+describe('run-config defaults (docs/algorithms.md)', () => {
   it('TRPO: batch 1024, max_kl 0.01, CG 10 iterations with damping 0.1, 10 halvings, γ 0.995, λ 0.97, entropy 0, value Adam 1e-3 × 5 epochs × 128', () => {
     const c = parseRunConfig(expert()) as ExpertConfig;
     expect(c.algorithm).toBe('trpo');

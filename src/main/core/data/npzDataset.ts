@@ -1,6 +1,6 @@
 /**
- * Expert data in the .npz "baselines layout" (docs/ALGORITHMS.md, "Expert data
- * interchange"), so datasets move between this app and Python tools.
+ * Expert data in the .npz "baselines layout" (docs/architecture.md, "Exports and
+ * imports"), so datasets move between this app and Python tools.
  *
  * Export writes obs (N, L, obs_dim) float32, acs (N, L, act_dim) float32,
  * rews (N, L) float32, ep_rets (N,) float64 and ep_lens (N,) int64, padded

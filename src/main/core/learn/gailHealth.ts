@@ -1,6 +1,6 @@
 /**
  * The one place that decides whether a GAIL run has collapsed, from its
- * per-iteration metrics. The signature (measured on Hopper, issue 11): the
+ * per-iteration metrics. The signature (measured on Hopper; docs/algorithms.md, GAIL): the
  * discriminator labels nearly every policy sample correctly and the mean GAIL
  * reward −log(1 − D) sinks towards 0, for many iterations, while the true
  * return does not improve — the policy then gets almost no learning signal

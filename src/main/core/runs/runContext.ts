@@ -30,5 +30,5 @@ export class RunInterrupted extends Error {
 
 /** Names of metrics that measure time, not learning: they differ between identical runs. */
 export function isTimingMetric(name: string): boolean {
-  return name === 'envStepsPerSec' || name === 'wallSeconds' || name.startsWith('time_');
+  return name === 'envStepsPerSec' || name === 'wallSeconds' || name === 'wallTime' || name.startsWith('time_');
 }

@@ -1,7 +1,8 @@
 /**
  * The single entry point of every run kind: validate the config, choose the
  * tfjs backend, execute, report. The CLI runs it in the foreground; the queue
- * (issue #5) runs it in a child process, forwarding the sink's events.
+ * runs it in a child process, forwarding the sink's events
+ * (docs/architecture.md).
  */
 import type { ProgressSink, RunSummary } from '../../../shared/progress';
 import { runConfigSchema, type RunConfig } from '../../../shared/runConfigs';

@@ -1,7 +1,8 @@
 /**
  * Where a run keeps what it produces: one folder per run with its config,
- * policy, checkpoints, dataset and evaluation trajectories. The run database
- * (issue #5) replaces this behind the same small interface.
+ * policy, checkpoints, dataset and evaluation trajectories; the queue imports
+ * a sample run's dataset and an eval run's episodes into the database
+ * (docs/architecture.md, "Run folders").
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -1,4 +1,4 @@
-/** Number and time formats of the whole app (UI.md): separators, one-decimal returns, `1 h 04 min`. */
+/** Number and time formats of the whole app (docs/contributing.md, "The renderer"): separators, one-decimal returns, `1 h 04 min`. */
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const one = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -24,6 +24,7 @@ export function fmtValue(x: number | null | undefined): string {
 /** `45 s`, `12 min 05 s`, `1 h 04 min`, `2 d 03 h`. */
 export function fmtDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return DASH;
+  if (ms > 0 && ms < 1000) return '< 1 s';
   const s = Math.round(ms / 1000);
   const pad = (n: number) => String(n).padStart(2, '0');
   if (s < 60) return `${s} s`;
