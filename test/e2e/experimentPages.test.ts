@@ -14,7 +14,7 @@ import { ImlabError } from '../../src/shared/errors';
 import { createHttpApi } from '../../src/shared/httpApi';
 import { runCli } from '../helpers/cli';
 import { tempDir } from '../helpers/runs';
-import { haveChromium, launchChromium, startServe, type Served } from '../helpers/serveApp';
+import { haveChromium, launchChromium, startServe, type Served } from '../helpers/serve';
 
 const SHOTS = join('test', 'artifacts', 'screenshots');
 if (!haveChromium) console.warn('Skipping the experiment pages browser test: no Chromium (.ci/run installs Debian\'s chromium).');

@@ -1,4 +1,7 @@
-/** `imlab serve` on a data folder, in its own process group, and Debian's Chromium with software WebGL. */
+/**
+ * `imlab serve` on a data folder, in its own process group (npm and tsx do not
+ * pass SIGTERM on), and Debian's Chromium to drive it, with software WebGL.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
@@ -12,6 +15,7 @@ export const SOFTWARE_GL_FLAGS = ['--use-gl=angle', '--use-angle=swiftshader-web
 export interface Served {
   child: ChildProcess;
   url: string;
+  /** Ends serve and everything it started. */
   stop(): void;
 }
 
@@ -32,9 +36,9 @@ export function startServe(home: string): Promise<Served> {
   });
 }
 
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...SOFTWARE_GL_FLAGS, ...extraArgs],
+    args: ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...SOFTWARE_GL_FLAGS],
   });
 }
