@@ -80,15 +80,6 @@ export function fade(color: string, alpha: number): string {
   return color.replace(/^hsl\((.*)\)$/, `hsl($1 / ${alpha})`);
 }
 
-/** A browser download of text the page made (a chart's CSV); nothing is stored. */
-export function downloadText(fileName: string, text: string, type = 'text/csv'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** The iterations that cover an x-range of a loaded series: from the last point at or before min to the first at or after max. */
 export function stepRange(x: readonly number[], steps: readonly number[], min: number, max: number): [number, number] {

@@ -1,16 +1,5 @@
 /** Saving what the viewer shows: a PNG of the canvas, a WebM of it playing. */
 
-export function download(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 /** `draw` renders the current frame; the canvas is read in the same task, before the buffer is cleared. */
 export function canvasPng(canvas: HTMLCanvasElement, draw: () => void): Promise<Blob> {
   draw();
