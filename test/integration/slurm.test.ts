@@ -160,7 +160,9 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
     const home = tempDir('slurm-crash');
     const queuer = await startCoordinator({ appVersion: 'test', home, runQueue: false });
     await queuer.api.configureQueue({ executor: slurm });
-    const ids = [(await queuer.api.queueRun({ config: expert(7, 20_480) })).id, (await queuer.api.queueRun({ config: expert(8, 20_480) })).id];
+    // Long enough that the jobs are still training when the coordinator dies, on a fast machine too.
+    const iterations = 60;
+    const ids = [(await queuer.api.queueRun({ config: expert(7, iterations * 1024) })).id, (await queuer.api.queueRun({ config: expert(8, iterations * 1024) })).id];
     await queuer.close();
 
     const dbPath = join(home, 'imlab.db');
@@ -173,26 +175,29 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
     worker.child.kill('SIGKILL');
     await worker.exited;
     const jobIds = (reader.db.prepare('SELECT placement FROM runs ORDER BY id').all() as { placement: string }[]).map((r) => (JSON.parse(r.placement) as { jobId: string }).jobId);
-    const midway = (reader.db.prepare('SELECT max(iteration) AS i FROM runs').get() as { i: number }).i;
-    // The jobs go on without a coordinator: let them write some more before it comes back.
-    await new Promise((r) => setTimeout(r, 3000));
     expect(jobIds.map(squeueState)).toEqual(['RUNNING', 'RUNNING']);
+    const midway = (reader.db.prepare('SELECT max(iteration) AS i FROM runs').get() as { i: number }).i;
+    const eventFiles = (reader.db.prepare('SELECT placement FROM runs ORDER BY id').all() as { placement: string }[]).map((r) => (JSON.parse(r.placement) as { attach: { events: string } }).attach.events);
     reader.close();
+    // The jobs go on without a coordinator: let them write more before it comes back (Slurm may even finish them).
+    const written = () => eventFiles.map((f) => readFileSync(f, 'utf8').length);
+    const before = written();
+    await waitFor(() => written().every((n, i) => n > before[i]), 60_000, 'the jobs to write progress while the coordinator is down');
 
     const restart = startWorker(home);
     expect(await restart.exited, restart.stderr()).toBe(0);
     const store = new Store(dbPath, { readonly: true });
     try {
-      expect(midway).toBeLessThan(20);
+      expect(midway).toBeLessThan(iterations);
       for (const [i, id] of ids.entries()) {
         const run = store.getRunDetail(id)!;
         expect(run.status).toBe('succeeded');
         // The same job throughout: reattached, not resubmitted.
         expect(run.placement).toMatchObject({ kind: 'slurm', jobId: jobIds[i], state: 'COMPLETED' });
         const names = store.metricNames(id).length;
-        expect(store.metricRowCount(id)).toBe(20 * names);
+        expect(store.metricRowCount(id)).toBe(iterations * names);
         const perStep = store.db.prepare('SELECT step, count(*) AS n FROM metrics WHERE run_id = ? GROUP BY step ORDER BY step').all(id) as { step: number; n: number }[];
-        expect(perStep).toEqual(Array.from({ length: 20 }, (_, k) => ({ step: k + 1, n: names })));
+        expect(perStep).toEqual(Array.from({ length: iterations }, (_, k) => ({ step: k + 1, n: names })));
         expect(store.getRunDetail(id)!.evaluations.filter((e) => e.final)).toHaveLength(1);
       }
       expect(store.integrityCheck()).toBe('ok');

@@ -34,8 +34,14 @@ export async function recordCanvas(canvas: HTMLCanvasElement, onRender: (hook: (
   onRender(() => track.requestFrame?.());
   try {
     await play();
-    // The encoder lags the canvas; give the last frames time to arrive.
-    await new Promise((r) => setTimeout(r, 500));
+    // The encoder lags the canvas; give the last frames time to arrive. On a
+    // loaded machine it can lag by seconds, and stopping then drops them all.
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await sleep(500);
+    for (let waited = 0; chunks.length === 0 && waited < ENCODER_PATIENCE_MS; waited += 250) {
+      recorder.requestData();
+      await sleep(250);
+    }
   } finally {
     onRender(null);
     recorder.stop();
@@ -43,5 +49,8 @@ export async function recordCanvas(canvas: HTMLCanvasElement, onRender: (hook: (
   await stopped;
   // Only after the recorder has flushed: a stopped track drops what is still being encoded.
   stream.getTracks().forEach((t) => t.stop());
+  if (chunks.length === 0) throw new Error('the recording captured no frames (the encoder gave no data); try again, or at a lower speed');
   return new Blob(chunks, { type: 'video/webm' });
 }
+
+const ENCODER_PATIENCE_MS = 15_000;
