@@ -205,3 +205,12 @@ export function toggleSelection(selected: ReadonlySet<number>, shown: readonly R
   else next.add(id);
   return next;
 }
+
+/**
+ * The row a recycled table slot shows: rows [first, first + count) live in
+ * slots i mod count, so a row keeps its slot (and its DOM) while it stays in
+ * view and scrolling rewrites only the slots of rows that entered.
+ */
+export function slotRow(slot: number, first: number, count: number): number {
+  return first + ((((slot - first) % count) + count) % count);
+}
