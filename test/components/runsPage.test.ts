@@ -26,6 +26,7 @@ describe('runs page', () => {
   let target: HTMLElement;
   let app: ReturnType<typeof mount> | undefined;
   let backend: FakeBackend;
+  let tags: Map<number, string[]>;
 
   const ids = () => [...target.querySelectorAll<HTMLTableRowElement>('tr[data-run-id]')].map((tr) => Number(tr.dataset.runId));
   const header = (label: string) => [...target.querySelectorAll<HTMLButtonElement>('th button.sort')].find((b) => b.textContent?.trim().startsWith(label))!;
@@ -44,7 +45,17 @@ describe('runs page', () => {
       makeRun(3, { name: 'gail·Hopper·k=4·s=0', finalMean: 3100, health: { code: 'discriminator-won', message: 'Expert and policy accuracy near 1 for 20 iterations.', sinceEnvSteps: 5000 } }),
       makeRun(4, { name: 'gail·Humanoid·k=4·s=1', env: 'Humanoid-v5', status: 'running', finalMean: null, finishedAt: null, envSteps: 2500, stepsPerSec: null }),
     ].reverse();
-    backend = fakeBackend(runs, { cancelRun: async () => ({ ok: true }) });
+    tags = new Map();
+    backend = fakeBackend(runs, {
+      cancelRun: async () => ({ ok: true }),
+      setRunTags: async (r) => {
+        const next = new Set(tags.get(r.id) ?? []);
+        (r.add ?? []).forEach((t) => next.add(t));
+        (r.remove ?? []).forEach((t) => next.delete(t));
+        tags.set(r.id, [...next]);
+        return { tags: [...next] };
+      },
+    });
     target = document.body.appendChild(document.createElement('div'));
     app = mount(App, { target, props: { backend } });
     await settle();
@@ -140,5 +151,31 @@ describe('runs page', () => {
     expect(ids()).toEqual([5, 4, 3, 2]);
     expect(target.querySelector('tr[data-run-id="4"] [data-testid="status"]')!.textContent).toBe('succeeded');
     expect(backend.calls.filter((c) => c.method === 'listRuns')).toHaveLength(1);
+  });
+
+  it('tags the selected runs at once, filters by the tag, and removes it again', async () => {
+    const box = (id: number) => target.querySelector<HTMLInputElement>(`tr[data-run-id="${id}"] input[type=checkbox]`)!;
+    box(3).click();
+    flushSync();
+    box(2).click();
+    flushSync();
+    const input = target.querySelector<HTMLInputElement>('[data-testid="bulk-tag"]')!;
+    input.value = 'paper-fig1';
+    input.dispatchEvent(new Event('input'));
+    flushSync();
+    target.querySelector<HTMLButtonElement>('[data-testid="bulk-tag-add"]')!.click();
+    await settle();
+    expect(backend.calls.filter((c) => c.method === 'setRunTags').map((c) => c.request)).toEqual([
+      { id: 3, add: ['paper-fig1'], remove: [] },
+      { id: 2, add: ['paper-fig1'], remove: [] },
+    ]);
+    select('filter-tag', 'paper-fig1');
+    expect(ids()).toEqual([3, 2]);
+    const removeTag = target.querySelector<HTMLButtonElement>('[data-testid="bulk-tag-remove"]')!;
+    expect(removeTag.textContent).toBe('Remove tag (2)');
+    removeTag.click();
+    await settle();
+    expect(tags.get(2)).toEqual([]);
+    expect(tags.get(3)).toEqual([]);
   });
 });
