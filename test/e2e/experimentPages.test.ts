@@ -136,4 +136,38 @@ describe.skipIf(!haveChromium)('New experiment, Results and Datasets in Chromium
     await expect(datasets.locator('tr[data-dataset-id]').count()).resolves.toBe(before);
     await page.screenshot({ path: join(SHOTS, 'datasets.png'), fullPage: true });
   }, 600_000);
+
+  it("queues the GAIL paper's Hopper sweep from its preset without touching a file", async () => {
+    const paper = await startServe(tempDir('paper-home'));
+    try {
+      const url = new URL(paper.url);
+      const api = createHttpApi(url.origin, url.searchParams.get('token')!);
+      // Paused: the 42 runs are queued and checked, not trained (that is hours; bench:learn does it).
+      await api.pauseQueue({});
+      browser ??= await launchChromium();
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(paper.url.replace(/#.*$/, '') + '#/new');
+      await page.locator('#preset').selectOption('Hopper-gail-paper.json');
+      const preview = page.getByTestId('sweep-preview');
+      await preview.getByTestId('preview-runs').filter({ hasText: /^42$/ }).waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Queue 42 runs' }).click();
+      const queued = page.getByTestId('queued-runs');
+      await queued.waitFor({ timeout: 30_000 });
+      const sweepId = Number(await queued.getAttribute('data-sweep-id'));
+      const { runs } = await api.listRuns({ sweepId, limit: 100 });
+      expect(runs).toHaveLength(42);
+      expect(runs.every((r) => r.status === 'queued' || r.status === 'blocked')).toBe(true);
+      const cells = runs.filter((r) => r.method === 'bc' || r.method === 'gail').map((r) => `${r.method} k=${r.trajectories} s=${r.seed}`).sort();
+      const want = ['bc', 'gail'].flatMap((m) => [4, 11, 18, 25].flatMap((k) => [0, 1, 2, 3, 4].map((s) => `${m} k=${k} s=${s}`))).sort();
+      expect(cells).toEqual(want);
+      // The budgets of the paper's setting reached the runs as the preset states them.
+      const gail = await api.getRun({ id: runs.find((r) => r.method === 'gail')!.id });
+      expect(gail.config).toMatchObject({ kind: 'gail', env: 'Hopper-v5', totalSteps: 3_000_000, expertSubsample: 20, trpo: { batchSteps: 1024 } });
+      const expert = await api.getRun({ id: runs.find((r) => r.kind === 'expert')!.id });
+      expect(expert.config).toMatchObject({ kind: 'expert', totalSteps: 1_500_000 });
+      await page.close();
+    } finally {
+      paper.stop();
+    }
+  }, 180_000);
 });
