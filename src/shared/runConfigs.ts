@@ -144,17 +144,19 @@ export const gailConfigSchema = z.object({
   gSteps: int(1, 100).default(3).describe('Generator steps per iteration.'),
   dSteps: int(1, 100).default(1).describe('Discriminator minibatch steps per iteration.'),
   discriminator: discriminatorSettingsSchema,
-  bcWarmStartIterations: int(0, 1_000_000).default(0).describe('Behavioral-cloning steps before GAIL (0 = none).'),
+  bcWarmStartIterations: int(0, 1_000_000)
+    .default(10_000)
+    .describe('Behavioral-cloning steps before GAIL (0 = none; baselines\' pretraining: 10,000). On by default: it stopped the seeds that collapsed (README, "Stabilising GAIL").'),
   bcWarmStartLoss: z
     .enum(['mse', 'nll'])
-    .default('mse')
+    .default('nll')
     .describe('Warm-start loss: squared error of the mean (log-std stays 0) or Gaussian negative log-likelihood, which fits the log-std to the expert\'s action spread too (baselines\' pretraining).'),
   bcWarmStartLearningRate: num().positive().max(1).default(1e-3).describe('Adam learning rate of the warm start.'),
   bcWarmStartBatchSize: int(1, 65536).default(128).describe('Minibatch size of the warm start.'),
   bcWarmStartValidation: num()
     .min(0)
     .lt(1)
-    .default(0)
+    .default(0.3)
     .describe('Share of expert pairs the warm start holds out; above 0 it keeps its best-validation snapshot instead of the last step (an NLL fit on few pairs otherwise shrinks σ towards 0).'),
   bcWarmStartValidateEvery: int(1, 1_000_000).default(100).describe('Warm-start steps between validations (with bcWarmStartValidation > 0).'),
 });

@@ -67,21 +67,21 @@ describe('learning on InvertedPendulum-v5', () => {
     expect(finalReturn(bc)).toBeGreaterThanOrEqual(0.9 * finalReturn(expert));
   }, 120_000);
 
-  // GAIL from 4 trajectories is unstable per seed: when the discriminator wins
-  // early the policy can settle below the expert (measured at this budget: 25 of
-  // 30 seeds reach 90%). So the claim is for the majority of seeds 0, 1, 2.
-  it('imitates ≥ 90% of the expert with GAIL from 4 trajectories (2 of 3 seeds)', async () => {
+  // With the default warm start (10,000 NLL steps, best of 30% held out) 9 of
+  // seeds 0–9 reach 1,000 at this budget (without it: 25 of 30 seeds reach 90%).
+  // Runs are bit-reproducible, so every seed the test names must pass.
+  it('imitates ≥ 90% of the expert with GAIL from 4 trajectories, every seed of 0, 1, 2', async () => {
     const runs: RecordedRun[] = [];
     for (const seed of [0, 1, 2]) {
       runs.push(await recordRun({ kind: 'gail', env, seed, dataset: sample.dir, trajectories: 4, totalSteps: 45_000, evalEvery: 0, checkpointEvery: 0, finalEvalEpisodes: 20 }));
     }
     const good = runs.filter((r) => finalReturn(r) >= 0.9 * finalReturn(expert));
-    expect(good.length, `final returns ${runs.map(finalReturn).join(', ')}`).toBeGreaterThanOrEqual(2);
+    expect(good.length, `final returns ${runs.map(finalReturn).join(', ')}`).toBe(3);
     for (const gail of runs) {
       const last = gail.events.filter((e) => e.type === 'metrics').pop();
       if (last?.type !== 'metrics') throw new Error('no metrics');
       for (const key of ['discriminatorLoss', 'discriminatorAccuracyExpert', 'discriminatorAccuracyPolicy', 'gailReward', 'episodeReturn']) expect(last.values).toHaveProperty(key);
       expect(last.values.gailReward).toBeGreaterThan(0);
     }
-  }, 180_000);
+  }, 400_000);
 });
