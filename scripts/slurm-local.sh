@@ -51,7 +51,10 @@ DefMemPerCPU=1024
 SchedulerType=sched/backfill
 MpiDefault=none
 ReturnToService=2
-JobAcctGatherType=jobacct_gather/none
+# Memory is enforced by polling (no cgroups in a container): a job step over its --mem is killed and the job ends OUT_OF_MEMORY.
+JobAcctGatherType=jobacct_gather/linux
+JobAcctGatherParams=OverMemoryKill
+JobAcctGatherFrequency=task=1
 AccountingStorageType=accounting_storage/none
 # Seconds between SIGTERM and SIGKILL when a job is cancelled or over its time limit.
 KillWait=10
