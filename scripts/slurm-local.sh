@@ -61,8 +61,12 @@ KillWait=10
 # Finished jobs stay visible to squeue for this many seconds.
 MinJobAge=300
 SlurmdTimeout=60
+# A job in partition urgent preempts (cancels) jobs of debug it needs the CPUs of: the preemption tests.
+PreemptType=preempt/partition_prio
+PreemptMode=CANCEL
 $node State=UNKNOWN
-PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP PriorityTier=1
+PartitionName=urgent Nodes=ALL MaxTime=INFINITE State=UP PriorityTier=2
 EOF
 }
 
