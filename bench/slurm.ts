@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SlurmCli } from '../src/main/core/queue/slurm/slurmCli';
+import { defaultJobCommand } from '../src/main/core/queue/slurm/slurmExecutor';
 import { startCoordinator } from '../src/main/core/service';
 import { machineInfo } from './machine';
 
@@ -46,6 +47,8 @@ function childrenCpuSeconds(): number {
   return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
+const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+const loadAtStart = loadAverage();
 const cli = new TimedCli();
 const c = await startCoordinator({ appVersion: 'bench', home: mkdtempSync(join(tmpdir(), 'imlab-bench-slurm-')), slurm: { cli } });
 const firstMetricAt = new Map<number, number>();
@@ -95,7 +98,10 @@ const result = {
   slurmCommandsCpuPerRunMs: (1000 * childrenCpu) / runs,
   jobStartToFirstMetricMeanMs: mean(startToMetric),
   jobStartToFirstMetricMaxMs: Math.max(...startToMetric),
-  loadAverage1m: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
+  // What the nodes ran: the bundled job entry, or the sources through tsx (a stale build).
+  jobEntry: defaultJobCommand().includes('--import') ? 'tsx' : 'bundle',
+  loadAverage1mAtStart: loadAtStart,
+  loadAverage1m: loadAverage(),
 };
 if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
 else
@@ -105,5 +111,5 @@ else
       `  submission (sbatch) per run: ${result.sbatchMeanMs.toFixed(0)} ms mean, ${result.sbatchMaxMs.toFixed(0)} ms max\n` +
       `  coordinator CPU per run: ${result.coordinatorCpuPerRunMs.toFixed(0)} ms (+ ${result.slurmCommandsCpuPerRunMs.toFixed(0)} ms in Slurm commands, ${cli.squeueCalls} squeue calls)\n` +
       `  job start to first metric row: ${result.jobStartToFirstMetricMeanMs.toFixed(0)} ms mean, ${result.jobStartToFirstMetricMaxMs.toFixed(0)} ms max (Slurm's start time has 1 s resolution)\n` +
-      `  load average (1 min) at the end: ${result.loadAverage1m}\n`,
+      `  job entry: ${result.jobEntry}; load average (1 min) ${loadAtStart} at the start, ${result.loadAverage1m} at the end\n`,
   );
