@@ -225,13 +225,13 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
 
   it("shows Slurm's reason when a run hits its time limit", async () => {
     const c = await coordinator(tempDir('slurm-limit'));
-    const { id } = await c.api.queueRun({ config: expert(9, 5_000_000), executor: { ...slurm, timeLimit: '1' } });
+    const { id } = await c.api.queueRun({ config: expert(9, 5_000_000), executor: { ...slurm, timeLimit: '0:30' } });
     const stopped = await waitFor(async () => {
       const r = await c.api.getRun({ id });
       return !['queued', 'running'].includes(r.status) && r;
     }, 180_000, 'Slurm to stop the run at its time limit');
     expect(stopped.status).toBe('interrupted');
-    expect(stopped.error).toMatch(/Slurm stopped job \d+ on node .* at its time limit \(timeLimit 1\); resume continues from the last checkpoint/);
+    expect(stopped.error).toMatch(/Slurm stopped job \d+ on node .* at its time limit \(timeLimit 0:30\); resume continues from the last checkpoint/);
     expect(stopped.placement).toMatchObject({ state: 'TIMEOUT' });
   }, 240_000);
 
