@@ -7,22 +7,27 @@
  *     polling, the database) and, separately, the Slurm commands it ran,
  *   - job start to first metric row: Slurm's StartTime (whole seconds) to the
  *     coordinator storing the run's first metric row.
- *   npm run bench:slurm -- [--runs 6] [--steps 4096] [--partition debug] [--json]
+ * Jobs run the bundled job entry (out/main/jobProcess.js, as when it is
+ * built and current), or with --entry source the TypeScript through tsx.
+ *   npm run bench:slurm -- [--runs 6] [--steps 4096] [--partition debug] [--entry bundle|source] [--json]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SlurmCli } from '../src/main/core/queue/slurm/slurmCli';
-import { defaultJobCommand } from '../src/main/core/queue/slurm/slurmExecutor';
+import { jobCommand } from '../src/main/core/queue/slurm/slurmExecutor';
 import { startCoordinator } from '../src/main/core/service';
 import { machineInfo } from './machine';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '6' }, steps: { type: 'string', default: '4096' }, partition: { type: 'string', default: 'debug' }, json: { type: 'boolean' } },
+  options: { runs: { type: 'string', default: '6' }, steps: { type: 'string', default: '4096' }, partition: { type: 'string', default: 'debug' }, entry: { type: 'string', default: 'bundle' }, json: { type: 'boolean' } },
 });
 const runs = Number(values.runs);
+if (values.entry !== 'bundle' && values.entry !== 'source') throw new Error('--entry: expected bundle or source');
+const entry = values.entry;
+if (entry === 'bundle' && !existsSync(jobCommand('bundle').at(-1)!)) throw new Error('--entry bundle: out/main/jobProcess.js is not built (npm run build)');
 
 /** The Slurm CLI with each sbatch call timed. */
 class TimedCli extends SlurmCli {
@@ -50,7 +55,7 @@ function childrenCpuSeconds(): number {
 const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 const loadAtStart = loadAverage();
 const cli = new TimedCli();
-const c = await startCoordinator({ appVersion: 'bench', home: mkdtempSync(join(tmpdir(), 'imlab-bench-slurm-')), slurm: { cli } });
+const c = await startCoordinator({ appVersion: 'bench', home: mkdtempSync(join(tmpdir(), 'imlab-bench-slurm-')), slurm: { cli, command: jobCommand(entry) } });
 const firstMetricAt = new Map<number, number>();
 c.subscribe('metricsAppended', (m) => {
   if (!firstMetricAt.has(m.runId)) firstMetricAt.set(m.runId, Date.now());
@@ -98,8 +103,7 @@ const result = {
   slurmCommandsCpuPerRunMs: (1000 * childrenCpu) / runs,
   jobStartToFirstMetricMeanMs: mean(startToMetric),
   jobStartToFirstMetricMaxMs: Math.max(...startToMetric),
-  // What the nodes ran: the bundled job entry, or the sources through tsx (a stale build).
-  jobEntry: defaultJobCommand().includes('--import') ? 'tsx' : 'bundle',
+  jobEntry: entry,
   loadAverage1mAtStart: loadAtStart,
   loadAverage1m: loadAverage(),
 };

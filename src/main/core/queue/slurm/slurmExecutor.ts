@@ -518,12 +518,17 @@ export function slurmVerdict(
  * the bundle beside it).
  */
 export function defaultJobCommand(): string[] {
-  const entry = fileURLToPath(new URL('../../runs/jobProcess.ts', import.meta.url));
-  const root = resolve(dirname(entry), '../../../..');
-  const bundle = join(root, 'out', 'main', 'jobProcess.js');
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(join(root, 'src'))) return [process.execPath, ...RUN_PROCESS_V8_FLAGS, bundle];
+  const bundle = jobCommand('bundle');
+  const root = resolve(dirname(bundle.at(-1)!), '../..');
+  return existsSync(bundle.at(-1)!) && statSync(bundle.at(-1)!).mtimeMs >= newestMtime(join(root, 'src')) ? bundle : jobCommand('source');
+}
+
+/** The job command on the bundle (whether or not it is built) or on the source through tsx. */
+export function jobCommand(entry: 'bundle' | 'source'): string[] {
+  const source = fileURLToPath(new URL('../../runs/jobProcess.ts', import.meta.url));
+  if (entry === 'bundle') return [process.execPath, ...RUN_PROCESS_V8_FLAGS, join(resolve(dirname(source), '../../../..'), 'out', 'main', 'jobProcess.js')];
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return [process.execPath, ...RUN_PROCESS_V8_FLAGS, '--import', tsx, entry];
+  return [process.execPath, ...RUN_PROCESS_V8_FLAGS, '--import', tsx, source];
 }
 
 /** Slurm's complaint about a setting, as an error naming the setting. */
