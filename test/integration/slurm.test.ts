@@ -54,13 +54,13 @@ function expectEveryRowOnce(store: Store, runId: number, iterations: number, dir
   expect(resumedFrom(dir)).toBeGreaterThan(0);
 }
 
-/** Where the run's newest job started from (the first line of its events file). */
+/** Where the run's last start began (the newest job's events file; a job Slurm requeued in place holds two starts). */
 function resumedFrom(dir: string): number | null {
   const events = readdirSync(join(dir, 'slurm')).filter((f) => f.endsWith('.events.jsonl')).sort();
-  const first = readFileSync(join(dir, 'slurm', events.at(-1)!), 'utf8').split('\n')[0];
-  const line = JSON.parse(first) as { type: string; event: { type: string; resumedFrom: number | null } };
-  expect(line).toMatchObject({ type: 'event', event: { type: 'started' } });
-  return line.event.resumedFrom;
+  const lines = readFileSync(join(dir, 'slurm', events.at(-1)!), 'utf8').split('\n').filter(Boolean);
+  const starts = lines.map((l) => JSON.parse(l) as { type: string; event?: { type: string; resumedFrom: number | null } }).filter((l) => l.event?.type === 'started');
+  expect(starts.length).toBeGreaterThan(0);
+  return starts.at(-1)!.event!.resumedFrom;
 }
 
 function squeueState(jobId: string): string | null {
@@ -282,6 +282,30 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
       () => spawnSync('scontrol', ['update', `nodename=${node}`, 'state=resume']),
     );
     expect(placement).toMatchObject({ state: 'COMPLETED', resubmitted: [{ jobId, state: 'NODE_FAIL', reason: `Slurm lost job ${jobId}: its node ${node} failed or was taken down (NodeDown)` }] });
+  }, 240_000);
+
+  it('continues a --requeue job that Slurm requeues in place (scontrol requeue) from its checkpoint, in the same job', async () => {
+    const c = await coordinator(tempDir('slurm-requeue'));
+    const { id } = await c.api.queueRun({ config: expert(13, 12 * 1024), executor: { ...slurm, extraArgs: ['--requeue'] } });
+    const first = await waitFor(async () => {
+      const r = await c.api.getRun({ id });
+      return r.placement?.state === 'RUNNING' && r.iteration >= 3 && r;
+    }, 120_000, 'the run to train on Slurm');
+    const jobId = first.placement!.jobId!;
+    execFileSync('scontrol', ['requeue', jobId]);
+    // A requeued job waits two minutes (BeginTime) before it may start again; the test does not.
+    await waitFor(() => squeueState(jobId) === 'PENDING', 30_000, 'the job to be requeued');
+    execFileSync('scontrol', ['update', `jobid=${jobId}`, 'StartTime=now']);
+    const done = await waitFor(async () => {
+      const r = await c.api.getRun({ id });
+      return !['queued', 'running'].includes(r.status) && r;
+    }, 120_000, 'the requeued run to finish');
+    expect(done.status, done.error ?? '').toBe('succeeded');
+    expect(done.placement).toMatchObject({ jobId, state: 'COMPLETED' });
+    expect(done.placement!.resubmitted).toBeUndefined();
+    expectEveryRowOnce(c.store, id, 12, done.dir);
+    const log = (await c.api.getRunLog({ runId: id })).lines.map((l) => l.message);
+    expect(log).toContainEqual(expect.stringMatching(new RegExp(`^Slurm started job ${jobId} again \\(restart 1\\); continuing from the newest checkpoint up to iteration \\d+`)));
   }, 240_000);
 
   it('submits a run again when Slurm preempts its job, and it finishes from its checkpoint', async () => {
