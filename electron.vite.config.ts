@@ -8,7 +8,8 @@ export default defineConfig({
       // zod is bundled: imported from its ~120 files it costs every run process ~40 ms of CPU at start.
       externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
-        input: { index: resolve('src/main/index.ts'), runProcess: resolve('src/main/core/runs/runProcess.ts') },
+        // jobProcess: a run as a Slurm batch job, run by Node (or Electron as Node) on a cluster node.
+        input: { index: resolve('src/main/index.ts'), runProcess: resolve('src/main/core/runs/runProcess.ts'), jobProcess: resolve('src/main/core/runs/jobProcess.ts') },
         // Optional native backend: loaded at run time when it is installed.
         external: ['@tensorflow/tfjs-node'],
       },

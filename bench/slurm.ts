@@ -7,21 +7,27 @@
  *     polling, the database) and, separately, the Slurm commands it ran,
  *   - job start to first metric row: Slurm's StartTime (whole seconds) to the
  *     coordinator storing the run's first metric row.
- *   npm run bench:slurm -- [--runs 6] [--steps 4096] [--partition debug] [--json]
+ * Jobs run the bundled job entry (out/main/jobProcess.js, as when it is
+ * built and current), or with --entry source the TypeScript through tsx.
+ *   npm run bench:slurm -- [--runs 6] [--steps 4096] [--partition debug] [--entry bundle|source] [--json]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SlurmCli } from '../src/main/core/queue/slurm/slurmCli';
+import { jobCommand } from '../src/main/core/queue/slurm/slurmExecutor';
 import { startCoordinator } from '../src/main/core/service';
 import { machineInfo } from './machine';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '6' }, steps: { type: 'string', default: '4096' }, partition: { type: 'string', default: 'debug' }, json: { type: 'boolean' } },
+  options: { runs: { type: 'string', default: '6' }, steps: { type: 'string', default: '4096' }, partition: { type: 'string', default: 'debug' }, entry: { type: 'string', default: 'bundle' }, json: { type: 'boolean' } },
 });
 const runs = Number(values.runs);
+if (values.entry !== 'bundle' && values.entry !== 'source') throw new Error('--entry: expected bundle or source');
+const entry = values.entry;
+if (entry === 'bundle' && !existsSync(jobCommand('bundle').at(-1)!)) throw new Error('--entry bundle: out/main/jobProcess.js is not built (npm run build)');
 
 /** The Slurm CLI with each sbatch call timed. */
 class TimedCli extends SlurmCli {
@@ -46,8 +52,10 @@ function childrenCpuSeconds(): number {
   return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
+const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+const loadAtStart = loadAverage();
 const cli = new TimedCli();
-const c = await startCoordinator({ appVersion: 'bench', home: mkdtempSync(join(tmpdir(), 'imlab-bench-slurm-')), slurm: { cli } });
+const c = await startCoordinator({ appVersion: 'bench', home: mkdtempSync(join(tmpdir(), 'imlab-bench-slurm-')), slurm: { cli, command: jobCommand(entry) } });
 const firstMetricAt = new Map<number, number>();
 c.subscribe('metricsAppended', (m) => {
   if (!firstMetricAt.has(m.runId)) firstMetricAt.set(m.runId, Date.now());
@@ -95,7 +103,9 @@ const result = {
   slurmCommandsCpuPerRunMs: (1000 * childrenCpu) / runs,
   jobStartToFirstMetricMeanMs: mean(startToMetric),
   jobStartToFirstMetricMaxMs: Math.max(...startToMetric),
-  loadAverage1m: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
+  jobEntry: entry,
+  loadAverage1mAtStart: loadAtStart,
+  loadAverage1m: loadAverage(),
 };
 if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
 else
@@ -105,5 +115,5 @@ else
       `  submission (sbatch) per run: ${result.sbatchMeanMs.toFixed(0)} ms mean, ${result.sbatchMaxMs.toFixed(0)} ms max\n` +
       `  coordinator CPU per run: ${result.coordinatorCpuPerRunMs.toFixed(0)} ms (+ ${result.slurmCommandsCpuPerRunMs.toFixed(0)} ms in Slurm commands, ${cli.squeueCalls} squeue calls)\n` +
       `  job start to first metric row: ${result.jobStartToFirstMetricMeanMs.toFixed(0)} ms mean, ${result.jobStartToFirstMetricMaxMs.toFixed(0)} ms max (Slurm's start time has 1 s resolution)\n` +
-      `  load average (1 min) at the end: ${result.loadAverage1m}\n`,
+      `  job entry: ${result.jobEntry}; load average (1 min) ${loadAtStart} at the start, ${result.loadAverage1m} at the end\n`,
   );

@@ -51,15 +51,22 @@ DefMemPerCPU=1024
 SchedulerType=sched/backfill
 MpiDefault=none
 ReturnToService=2
-JobAcctGatherType=jobacct_gather/none
+# Memory is enforced by polling (no cgroups in a container): a job step over its --mem is killed and the job ends OUT_OF_MEMORY.
+JobAcctGatherType=jobacct_gather/linux
+JobAcctGatherParams=OverMemoryKill
+JobAcctGatherFrequency=task=1
 AccountingStorageType=accounting_storage/none
 # Seconds between SIGTERM and SIGKILL when a job is cancelled or over its time limit.
 KillWait=10
 # Finished jobs stay visible to squeue for this many seconds.
 MinJobAge=300
 SlurmdTimeout=60
+# A job in partition urgent preempts (cancels) jobs of debug it needs the CPUs of: the preemption tests.
+PreemptType=preempt/partition_prio
+PreemptMode=CANCEL
 $node State=UNKNOWN
-PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP PriorityTier=1
+PartitionName=urgent Nodes=ALL MaxTime=INFINITE State=UP PriorityTier=2
 EOF
 }
 

@@ -11,7 +11,7 @@ import { newestMtime } from './core/newestMtime';
 /** Builds out/ if stale; returns the renderer folder. */
 export function ensureAppBuilt(log: (line: string) => void = () => {}, root = process.cwd()): string {
   const renderer = join(root, 'out', 'renderer');
-  const outputs = [join(renderer, 'index.html'), join(root, 'out', 'main', 'runProcess.js')];
+  const outputs = [join(renderer, 'index.html'), join(root, 'out', 'main', 'runProcess.js'), join(root, 'out', 'main', 'jobProcess.js')];
   const sources = newestMtime(join(root, 'src'));
   if (outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) return renderer;
   log('building the app…');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { API_EVENTS, API_METHODS, ipcChannel } from '../shared/api';
 import { isImlabError } from '../shared/errors';
-import { ChildProcessExecutor } from './core/queue/executor';
+import { ChildProcessExecutor, RUN_PROCESS_V8_FLAGS } from './core/queue/executor';
 import { startCoordinator, type Coordinator } from './core/service';
 
 let coordinator: Coordinator | undefined;
@@ -41,16 +41,20 @@ function useElectronSqlite(): void {
 
 void app.whenReady().then(async () => {
   useElectronSqlite();
+  const runEnv: Record<string, string> = {
+    ELECTRON_RUN_AS_NODE: '1',
+    // Models and presets ship as extra resources beside the app archive.
+    ...(app.isPackaged ? { IMLAB_RESOURCES: join(process.resourcesPath, 'resources') } : {}),
+  };
   coordinator = await startCoordinator({
     appVersion: app.getVersion(),
     home: process.env.IMLAB_HOME ?? app.getPath('userData'),
     // Runs execute in Electron's own Node (no separate Node install needed).
-    executor: new ChildProcessExecutor(join(import.meta.dirname, 'runProcess.js'), [], {
-      ...process.env,
-      ELECTRON_RUN_AS_NODE: '1',
-      // Models and presets ship as extra resources beside the app archive.
-      ...(app.isPackaged ? { IMLAB_RESOURCES: join(process.resourcesPath, 'resources') } : {}),
-    }),
+    localExecutor: new ChildProcessExecutor(join(import.meta.dirname, 'runProcess.js'), [], { ...process.env, ...runEnv }),
+    // Slurm jobs too: the app's Electron as Node on the bundled job entry (the app must be on a filesystem the nodes share).
+    slurm: {
+      command: ['env', ...Object.entries(runEnv).map(([k, v]) => `${k}=${v}`), process.execPath, ...RUN_PROCESS_V8_FLAGS, join(import.meta.dirname, 'jobProcess.js')],
+    },
   });
   const c = coordinator;
   for (const method of API_METHODS) {

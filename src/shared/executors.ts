@@ -40,6 +40,30 @@ export const slurmExecutorSchema = z
       .default([])
       .describe('further sbatch options, one per element, e.g. ["--qos=normal", "--gres=gpu:1"]'),
     maxJobs: z.int().min(1).max(10_000).default(100).describe('runs submitted to Slurm at once (the local concurrency limit does not apply)'),
+    resubmit: z
+      .object({
+        preemption: z
+          .int()
+          .min(0)
+          .max(100)
+          .default(2)
+          .describe('times a run whose job Slurm preempted is submitted again on its own, continuing from its last checkpoint (the cluster stopped it, not the run)'),
+        nodeFailure: z
+          .int()
+          .min(0)
+          .max(100)
+          .default(2)
+          .describe('times a run whose node failed (NODE_FAIL, BOOT_FAIL) is submitted again on its own; a cap, so a run that keeps breaking nodes stops'),
+        timeLimit: z
+          .int()
+          .min(0)
+          .max(100)
+          .default(0)
+          .describe('times a run Slurm stopped at its time limit is submitted again on its own, each job continuing where the last one stopped (chains jobs on a partition with a short maximum time); 0: it stays interrupted, so a limit set too short by mistake does not spend the allocation again'),
+      })
+      .strict()
+      .default({ preemption: 2, nodeFailure: 2, timeLimit: 0 })
+      .describe('automatic resubmissions of runs Slurm stopped, per cause, counted per queued attempt (resume and retry start again from 0)'),
   })
   .strict();
 
@@ -64,4 +88,6 @@ export interface RunPlacement {
   reason?: string | null;
   /** The node the job runs on. */
   node?: string | null;
+  /** Earlier jobs of this run that Slurm stopped, each followed by an automatic resubmission, oldest first. */
+  resubmitted?: { jobId: string; state: string; reason: string }[];
 }

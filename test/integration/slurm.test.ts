@@ -3,8 +3,11 @@
  * a single-node cluster): a sweep reaches the numbers of the local executor,
  * cancel ends the job, a job killed under the run resumes, a coordinator
  * killed while jobs run reattaches to them on restart with every metric row
- * stored exactly once, Slurm's time limit is reported, and bad settings are
- * refused before anything is queued. Skipped where there is no Slurm.
+ * stored exactly once, Slurm's time limit is reported, a job killed for
+ * memory fails saying so, a run whose node fails or whose job is preempted
+ * is submitted again on its own and finishes with every metric row stored
+ * once, and bad settings are refused before anything is queued. Skipped
+ * where there is no Slurm.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -41,6 +44,23 @@ function curve(store: Store, runId: number): Record<string, [number, number | nu
     (out[row.name] ??= []).push([row.step, row.value]);
   }
   return out;
+}
+
+/** Every metric stored once per iteration, 1…iterations, and the last job resumed from a checkpoint. */
+function expectEveryRowOnce(store: Store, runId: number, iterations: number, dir: string): void {
+  const names = store.metricNames(runId).length;
+  const perStep = store.db.prepare('SELECT step, count(*) AS n FROM metrics WHERE run_id = ? GROUP BY step ORDER BY step').all(runId) as { step: number; n: number }[];
+  expect(perStep).toEqual(Array.from({ length: iterations }, (_, k) => ({ step: k + 1, n: names })));
+  expect(resumedFrom(dir)).toBeGreaterThan(0);
+}
+
+/** Where the run's last start began (the newest job's events file; a job Slurm requeued in place holds two starts). */
+function resumedFrom(dir: string): number | null {
+  const events = readdirSync(join(dir, 'slurm')).filter((f) => f.endsWith('.events.jsonl')).sort();
+  const lines = readFileSync(join(dir, 'slurm', events.at(-1)!), 'utf8').split('\n').filter(Boolean);
+  const starts = lines.map((l) => JSON.parse(l) as { type: string; event?: { type: string; resumedFrom: number | null } }).filter((l) => l.event?.type === 'started');
+  expect(starts.length).toBeGreaterThan(0);
+  return starts.at(-1)!.event!.resumedFrom;
 }
 
 function squeueState(jobId: string): string | null {
@@ -150,10 +170,7 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
     expect(resumed.status).toBe('succeeded');
     expect(resumed.placement!.jobId).not.toBe(b.placement!.jobId);
     // Resumed from a checkpoint, not from scratch: iterations before it were not run again.
-    const started = readFileSync(join(resumed.dir, 'slurm', readdirSync(join(resumed.dir, 'slurm')).filter((f) => f.endsWith('.events.jsonl')).sort().at(-1)!), 'utf8');
-    expect(JSON.parse(started.split('\n')[0])).toMatchObject({ type: 'event', event: { type: 'started' } });
-    expect((JSON.parse(started.split('\n')[0]) as { event: { resumedFrom: number | null } }).event.resumedFrom).toBeGreaterThan(0);
-    expect(c.store.metricRowCount(victim.id)).toBe(12 * c.store.metricNames(victim.id).length);
+    expectEveryRowOnce(c.store, victim.id, 12, resumed.dir);
   }, 300_000);
 
   it('reattaches to its jobs after the coordinator is killed, storing every metric row once', async () => {
@@ -208,14 +225,95 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
 
   it("shows Slurm's reason when a run hits its time limit", async () => {
     const c = await coordinator(tempDir('slurm-limit'));
-    const { id } = await c.api.queueRun({ config: expert(9, 5_000_000), executor: { ...slurm, timeLimit: '1' } });
+    const { id } = await c.api.queueRun({ config: expert(9, 5_000_000), executor: { ...slurm, timeLimit: '0:30' } });
     const stopped = await waitFor(async () => {
       const r = await c.api.getRun({ id });
       return !['queued', 'running'].includes(r.status) && r;
     }, 180_000, 'Slurm to stop the run at its time limit');
     expect(stopped.status).toBe('interrupted');
-    expect(stopped.error).toMatch(/Slurm stopped job \d+ on node .* at its time limit \(timeLimit 1\); resume continues from the last checkpoint/);
+    expect(stopped.error).toMatch(/Slurm stopped job \d+ on node .* at its time limit \(timeLimit 0:30\); resume continues from the last checkpoint/);
     expect(stopped.placement).toMatchObject({ state: 'TIMEOUT' });
+  }, 240_000);
+
+  it('fails a run Slurm killed for memory, saying so and naming the setting', async () => {
+    const c = await coordinator(tempDir('slurm-oom'));
+    const { id } = await c.api.queueRun({ config: expert(10, 12_288), executor: { ...slurm, memory: '50M' } });
+    const r = await waitFor(async () => {
+      const r = await c.api.getRun({ id });
+      return !['queued', 'running'].includes(r.status) && r;
+    }, 60_000, 'Slurm to kill the run for memory');
+    expect(r.status).toBe('failed');
+    expect(r.error).toMatch(/^Slurm killed job \d+ on node \S+: out of memory \(the run needed more than memory 50M; raise executor\.memory\); its output ends:\n[^]*exceeded memory limit/);
+  }, 90_000);
+
+  /** A 12-iteration run that Slurm stops once `disrupt` runs (after a checkpoint), then resubmitted on its own: it must succeed in a new job with every row once. */
+  const resubmitted = async (name: string, seed: number, disrupt: (jobId: string) => void, restore: () => void = () => undefined) => {
+    const c = await coordinator(tempDir(name));
+    const { id } = await c.api.queueRun({ config: expert(seed, 12 * 1024), executor: slurm });
+    const first = await waitFor(async () => {
+      const r = await c.api.getRun({ id });
+      return r.placement?.state === 'RUNNING' && r.iteration >= 3 && r;
+    }, 120_000, 'the run to train on Slurm');
+    const jobId = first.placement!.jobId!;
+    try {
+      disrupt(jobId);
+      await waitFor(async () => (await c.api.getRun({ id })).placement?.jobId !== jobId, 60_000, 'the run to be submitted again');
+    } finally {
+      restore();
+    }
+    const done = await waitFor(async () => {
+      const r = await c.api.getRun({ id });
+      return !['queued', 'running'].includes(r.status) && r;
+    }, 120_000, 'the resubmitted run to finish');
+    expect(done.status, done.error ?? '').toBe('succeeded');
+    expectEveryRowOnce(c.store, id, 12, done.dir);
+    const log = (await c.api.getRunLog({ runId: id })).lines.map((l) => l.message);
+    expect(log.some((m) => m.includes(`submitting the run again (automatic resubmission 1 of 2 after`))).toBe(true);
+    return { jobId, placement: done.placement! };
+  };
+
+  it('submits a run again when its node fails, and it finishes from its checkpoint', async () => {
+    const node = hostname();
+    const { jobId, placement } = await resubmitted(
+      'slurm-nodefail',
+      11,
+      () => execFileSync('scontrol', ['update', `nodename=${node}`, 'state=down', 'reason=imlab-test']),
+      // The node may already be back (ReturnToService); a resume of an idle node is refused, which is fine.
+      () => spawnSync('scontrol', ['update', `nodename=${node}`, 'state=resume']),
+    );
+    expect(placement).toMatchObject({ state: 'COMPLETED', resubmitted: [{ jobId, state: 'NODE_FAIL', reason: `Slurm lost job ${jobId}: its node ${node} failed or was taken down (NodeDown)` }] });
+  }, 240_000);
+
+  it('continues a --requeue job that Slurm requeues in place (scontrol requeue) from its checkpoint, in the same job', async () => {
+    const c = await coordinator(tempDir('slurm-requeue'));
+    const { id } = await c.api.queueRun({ config: expert(13, 12 * 1024), executor: { ...slurm, extraArgs: ['--requeue'] } });
+    const first = await waitFor(async () => {
+      const r = await c.api.getRun({ id });
+      return r.placement?.state === 'RUNNING' && r.iteration >= 3 && r;
+    }, 120_000, 'the run to train on Slurm');
+    const jobId = first.placement!.jobId!;
+    execFileSync('scontrol', ['requeue', jobId]);
+    // A requeued job waits two minutes (BeginTime) before it may start again; the test does not.
+    await waitFor(() => squeueState(jobId) === 'PENDING', 30_000, 'the job to be requeued');
+    execFileSync('scontrol', ['update', `jobid=${jobId}`, 'StartTime=now']);
+    const done = await waitFor(async () => {
+      const r = await c.api.getRun({ id });
+      return !['queued', 'running'].includes(r.status) && r;
+    }, 120_000, 'the requeued run to finish');
+    expect(done.status, done.error ?? '').toBe('succeeded');
+    expect(done.placement).toMatchObject({ jobId, state: 'COMPLETED' });
+    expect(done.placement!.resubmitted).toBeUndefined();
+    expectEveryRowOnce(c.store, id, 12, done.dir);
+    const log = (await c.api.getRunLog({ runId: id })).lines.map((l) => l.message);
+    expect(log).toContainEqual(expect.stringMatching(new RegExp(`^Slurm started job ${jobId} again \\(restart 1\\); continuing from the newest checkpoint up to iteration \\d+`)));
+  }, 240_000);
+
+  it('submits a run again when Slurm preempts its job, and it finishes from its checkpoint', async () => {
+    // The whole node for a job of the higher-priority partition (slurm-local.sh: urgent preempts debug).
+    const { jobId, placement } = await resubmitted('slurm-preempt', 12, () =>
+      execFileSync('sbatch', ['--partition=urgent', '--exclusive', '--time=1', '--output=/dev/null', '--wrap=sleep 2']),
+    );
+    expect(placement).toMatchObject({ state: 'COMPLETED', resubmitted: [{ jobId, state: 'PREEMPTED', reason: `Slurm preempted job ${jobId} on node ${hostname()}: a job of higher priority needed its resources` }] });
   }, 240_000);
 });
 

@@ -43,6 +43,19 @@ describe('SlurmCli', () => {
     await expect(fakeSlurm({ squeue: `echo 'garbage'` }).cli.squeue()).rejects.toThrow(/unexpected line "garbage"/);
   });
 
+  it('reads how forgotten jobs ended from sacct, and answers null where the cluster keeps no accounting', async () => {
+    const { cli, dir } = fakeSlurm({ sacct: `printf '%s ' "$@" > "$(dirname "$0")/args"; printf '7|CANCELLED by 0|node2\\n8|NODE_FAIL|None assigned\\n'` });
+    expect(await cli.sacct(['7', '8'])).toEqual([
+      { jobId: '7', state: 'CANCELLED', reason: 'by 0', node: 'node2' },
+      { jobId: '8', state: 'NODE_FAIL', reason: null, node: null },
+    ]);
+    expect(readFileSync(join(dir, 'args'), 'utf8')).toBe('--noheader --parsable2 --allocations --jobs=7,8 --format=JobID,State,NodeList ');
+    expect(await fakeSlurm({ sacct: 'echo "Slurm accounting storage is disabled" >&2; exit 1' }).cli.sacct(['7'])).toBeNull();
+    expect(await new SlurmCli({ binDir: mkdtempSync(join(tmpdir(), 'imlab-nobin-')) }).sacct(['7'])).toBeNull();
+    await expect(fakeSlurm({ sacct: 'echo "sacct: error: Problem talking to the database" >&2; exit 1' }).cli.sacct(['7'])).rejects.toThrow(/sacct failed: Problem talking to the database/);
+    await expect(cli.sacct(['7;rm'])).rejects.toThrow(/expected a job id/);
+  });
+
   it('signals the batch step for a graceful stop and refuses a bad job id', async () => {
     const { cli, dir } = fakeSlurm({ scancel: `printf '%s ' "$@" >> "$(dirname "$0")/calls"; echo >> "$(dirname "$0")/calls"` });
     await cli.scancel('12', { signal: 'TERM' });
@@ -55,7 +68,8 @@ describe('SlurmCli', () => {
 describe('executor setting', () => {
   const parse = (v: unknown) => parseInput(executorSettingSchema, v, 'executor');
   it('fills in published defaults', () => {
-    expect(parse({ kind: 'slurm' })).toEqual({ kind: 'slurm', timeLimit: '4:00:00', cpusPerTask: 1, extraArgs: [], maxJobs: 100 });
+    expect(parse({ kind: 'slurm' })).toEqual({ kind: 'slurm', timeLimit: '4:00:00', cpusPerTask: 1, extraArgs: [], maxJobs: 100, resubmit: { preemption: 2, nodeFailure: 2, timeLimit: 0 } });
+    expect(parse({ kind: 'slurm', resubmit: { timeLimit: 3 } })).toMatchObject({ resubmit: { preemption: 2, nodeFailure: 2, timeLimit: 3 } });
     expect(parse({ kind: 'local' })).toEqual({ kind: 'local' });
   });
   it('names the field and the problem', () => {
@@ -67,5 +81,7 @@ describe('executor setting', () => {
     expect(() => parse({ kind: 'slurm', extraArgs: ['rm -rf'] })).toThrow(/executor: extraArgs\[0\]: expected an sbatch option/);
     expect(() => parse({ kind: 'slurm', nodes: 3 })).toThrow(/executor: .*nodes/);
     expect(() => parse({ kind: 'k8s' })).toThrow(/executor: kind:/);
+    expect(() => parse({ kind: 'slurm', resubmit: { nodeFailure: -1 } })).toThrow(/executor: resubmit.nodeFailure:/);
+    expect(() => parse({ kind: 'slurm', resubmit: { oom: 1 } })).toThrow(/executor: resubmit.*oom/);
   });
 });

@@ -40,6 +40,8 @@ export interface CoordinatorOptions {
   /** Data folder (default: IMLAB_HOME or the OS default). */
   home?: string;
   executor?: RunExecutor;
+  /** The local executor beside Slurm when `executor` is not given (default: child processes of this Node). */
+  localExecutor?: RunExecutor;
   concurrency?: number;
   stopGraceMs?: number;
   /** Launch queued runs (false: a coordinator that only answers and edits, e.g. for one CLI command). */
@@ -83,7 +85,7 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
     home,
     o.executor ??
       new ExecutorRouter({
-        local: new ChildProcessExecutor(),
+        local: o.localExecutor ?? new ChildProcessExecutor(),
         slurm: () =>
           new SlurmExecutor({
             home,

@@ -26,6 +26,12 @@ export interface RunHandle {
 export interface RunCallbacks {
   onMessage(m: ChildMessage): void;
   onExit(code: number | null, signal: NodeJS.Signals | null): void;
+  /**
+   * The newest iteration whose metrics are stored (buffered rows written
+   * first): an executor that starts the run again itself resumes from a
+   * checkpoint no newer, so no row is skipped.
+   */
+  resumePoint?(): number;
 }
 
 export interface RunExecutor {

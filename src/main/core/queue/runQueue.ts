@@ -371,6 +371,10 @@ export class RunQueue {
           this.onExit(run.id, entry, code, signal);
           resolveExit();
         },
+        resumePoint: () => {
+          this.flushMetrics();
+          return this.store.lastStoredStep(run.id);
+        },
       },
     );
     if (!handle) {

@@ -7,10 +7,14 @@
  * Slurm's time limit, preemption) stops it after the current iteration with a
  * checkpoint, so the run can resume. Its config names datasets by file (the
  * executor exports a dataset:<id> into the run folder before submitting).
+ * When Slurm restarts the job in place (a --requeue job preempted or
+ * requeued), the events file already holds the earlier start's reports, all
+ * of which the coordinator stores: the run continues from the newest
+ * checkpoint they cover.
  *
  *   node jobProcess.js <start.json> <events.jsonl>
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { EXIT, type ChildMessage, type StartMessage } from './processProtocol';
 import { RunInterrupted } from './runContext';
 import { runJob } from './runJob';
@@ -21,6 +25,11 @@ export type JobLine = ChildMessage | { type: 'exit'; code: number; signal: strin
 async function main(startFile: string, eventsFile: string): Promise<number> {
   const write = (m: JobLine) => appendFileSync(eventsFile, `${JSON.stringify(m)}\n`);
   const start = JSON.parse(readFileSync(startFile, 'utf8')) as StartMessage;
+  const earlier = reportedIteration(eventsFile);
+  if (earlier !== null) {
+    const restart = process.env.SLURM_RESTART_COUNT ? ` (restart ${process.env.SLURM_RESTART_COUNT})` : '';
+    write({ type: 'event', event: { type: 'log', level: 'warn', message: `Slurm started job ${process.env.SLURM_JOB_ID ?? '?'} again${restart}; continuing from the newest checkpoint up to iteration ${earlier}` } });
+  }
   const controller = new AbortController();
   let signal: string | null = null;
   process.on('SIGTERM', () => {
@@ -34,7 +43,7 @@ async function main(startFile: string, eventsFile: string): Promise<number> {
       sink: { emit: (event) => write({ type: 'event', event }) },
       signal: controller.signal,
       resume: true,
-      resumeAtMost: start.resumeAtMost,
+      resumeAtMost: Math.max(start.resumeAtMost, earlier ?? 0),
     });
     code = EXIT.succeeded;
   } catch (e) {
@@ -48,6 +57,23 @@ async function main(startFile: string, eventsFile: string): Promise<number> {
   }
   write({ type: 'exit', code, signal });
   return code;
+}
+
+/** The newest iteration an earlier start of this job reported metrics for; null when this is the first start. */
+function reportedIteration(eventsFile: string): number | null {
+  if (!existsSync(eventsFile)) return null;
+  let newest = 0;
+  for (const line of readFileSync(eventsFile, 'utf8').split('\n')) {
+    // The last line may be cut short where the earlier start was killed mid-write.
+    if (!line.endsWith('}')) continue;
+    try {
+      const m = JSON.parse(line) as JobLine;
+      if (m.type === 'event' && m.event.type === 'metrics') newest = Math.max(newest, m.event.iteration);
+    } catch {
+      continue;
+    }
+  }
+  return newest;
 }
 
 const [startFile, eventsFile] = process.argv.slice(2);

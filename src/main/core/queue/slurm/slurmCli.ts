@@ -36,6 +36,8 @@ const parsableSchema = z.string().regex(/^\d+(;[\w.-]+)?$/, 'expected "jobid" or
 const SQUEUE_FORMAT = '%i|%T|%r|%N';
 const squeueLineSchema = z.tuple([jobIdSchema, z.string().regex(/^[A-Z_]+$/, 'expected a job state'), z.string(), z.string()]);
 
+const sacctLineSchema = z.tuple([jobIdSchema, z.string().regex(/^[A-Z_]+( .*)?$/, 'expected a job state'), z.string()]);
+
 /** Job states after which a job never runs again. */
 export const ENDED_STATES = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'DEADLINE', 'REVOKED', 'SPECIAL_EXIT']);
 
@@ -85,6 +87,34 @@ export class SlurmCli {
       if (!parsed.success) throw new SlurmCommandError('squeue', `unexpected line ${JSON.stringify(line)}`);
       const [jobId, state, reason, node] = parsed.data;
       jobs.push({ jobId, state, reason: reason === 'None' || reason === '' ? null : reason, node: node || null });
+    }
+    return jobs;
+  }
+
+  /**
+   * How jobs ended, from Slurm's accounting (sacct), for jobs squeue has
+   * forgotten; null where the cluster keeps no accounting (sacct missing, or
+   * "accounting storage is disabled"). Job steps are left out.
+   */
+  async sacct(jobIds: string[]): Promise<SlurmJobState[] | null> {
+    if (jobIds.length === 0) return [];
+    for (const id of jobIds) jobIdSchema.parse(id);
+    let out: string;
+    try {
+      out = await this.run('sacct', ['--noheader', '--parsable2', '--allocations', `--jobs=${jobIds.join(',')}`, '--format=JobID,State,NodeList']);
+    } catch (e) {
+      if (e instanceof SlurmCommandError && (e.missing || /accounting storage is disabled|slurmdbd|not running a supported accounting_storage/i.test(e.detail))) return null;
+      throw e;
+    }
+    const jobs: SlurmJobState[] = [];
+    for (const line of out.split('\n')) {
+      if (!line.trim()) continue;
+      const parsed = sacctLineSchema.safeParse(line.trim().split('|'));
+      if (!parsed.success) throw new SlurmCommandError('sacct', `unexpected line ${JSON.stringify(line)}`);
+      const [jobId, stateWords, node] = parsed.data;
+      // "CANCELLED by 0": the state, then who.
+      const [state, ...rest] = stateWords.split(' ');
+      jobs.push({ jobId, state, reason: rest.length ? rest.join(' ') : null, node: node && node !== 'None assigned' ? node : null });
     }
     return jobs;
   }

@@ -6,15 +6,23 @@
  * interval, backing off while nothing changes. Metric rows, evaluations and
  * checkpoints are keyed by (run, iteration), so reading an events file again
  * from the start (after a coordinator restart) stores nothing twice.
+ *
+ * Jobs are submitted with --no-requeue: when Slurm stops a job (preemption,
+ * node failure, time limit) this side decides, per the setting's resubmit
+ * counts, whether to submit the run again as a new job that continues from
+ * its last checkpoint, so every restart is counted and shown. (A --requeue in
+ * extraArgs lets Slurm restart the job in place instead; jobProcess then
+ * continues from the checkpoint its own events file vouches for.)
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ImlabError } from '../../../../shared/errors';
-import type { ExecutorSetting, SlurmExecutorSetting } from '../../../../shared/executors';
+import { slurmExecutorSchema, type ExecutorSetting, type RunPlacement, type SlurmExecutorSetting } from '../../../../shared/executors';
 import type { DataHome } from '../../home';
+import { newestMtime } from '../../newestMtime';
 import type { JobLine } from '../../runs/jobProcess';
 import type { StartMessage, StoredPlacement } from '../../runs/processProtocol';
 import { RUN_PROCESS_V8_FLAGS, type RunCallbacks, type RunExecutor, type RunHandle } from '../executor';
@@ -32,16 +40,31 @@ export interface SlurmExecutorOptions {
   tailMs?: number;
   /** How long the data-folder probe job may take, queueing included. */
   probeTimeoutMs?: number;
-  /** The command a node runs a job with (default: this Node binary on the jobProcess source, through tsx). */
+  /** The command a node runs a job with (default: defaultJobCommand). */
   command?: string[];
 }
 
-const attachSchema = z.object({ events: z.string(), out: z.string() });
+type Resubmits = SlurmExecutorSetting['resubmit'];
+type StopCause = keyof Resubmits;
+const CAUSE_WORDS: Record<StopCause, string> = { preemption: 'preemption', nodeFailure: 'a node failure', timeLimit: 'the time limit' };
+const countsSchema = z.object({ preemption: z.int(), nodeFailure: z.int(), timeLimit: z.int() });
+const attachSchema = z.object({ events: z.string(), out: z.string(), resubmits: countsSchema.optional() });
+/** Slurm's states of a job that will run again (Slurm requeued it): an exit record before them is from an earlier start. */
+const REQUEUED_STATES = new Set(['PENDING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED']);
+/** What Slurm (cgroup or jobacct_gather) writes to a job's output when it kills it for memory. */
+const OOM_OUTPUT = /exceeded (job |step )?memory limit|oom-kill|out of memory/i;
 const JOB_SCRIPT = '#!/bin/sh\n# Imitation Lab: the run process command comes as arguments.\nexec "$@"\n';
 
 interface Job {
   runId: number;
+  /** What the run was started with (a resubmission sends it again with a newer resumeAtMost). */
+  message: StartMessage;
   setting: SlurmExecutorSetting;
+  /** Automatic resubmissions used, per cause, and the jobs they replaced. */
+  resubmits: Resubmits;
+  resubmitted: NonNullable<RunPlacement['resubmitted']>;
+  /** The newest iteration whose metrics were passed on (resume point when the queue cannot say). */
+  lastMetric: number;
   jobId: string | null;
   eventsFile: string;
   outFile: string;
@@ -74,16 +97,17 @@ export class SlurmExecutor implements RunExecutor {
   }
 
   start(message: StartMessage, cb: RunCallbacks): RunHandle {
-    const setting = message.executor as SlurmExecutorSetting;
-    const dir = join(message.dir, 'slurm');
-    mkdirSync(dir, { recursive: true });
-    const token = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const job: Job = {
       runId: message.runId ?? 0,
-      setting,
+      message,
+      // Parsed again: a setting stored by an older version lacks newer fields (their defaults apply).
+      setting: slurmExecutorSchema.parse(message.executor),
+      resubmits: { preemption: 0, nodeFailure: 0, timeLimit: 0 },
+      resubmitted: [],
+      lastMetric: message.resumeAtMost,
       jobId: null,
-      eventsFile: join(dir, `${token}.events.jsonl`),
-      outFile: join(dir, `${token}.out`),
+      eventsFile: '',
+      outFile: '',
       offset: 0,
       partial: Buffer.alloc(0),
       slurm: null,
@@ -94,7 +118,7 @@ export class SlurmExecutor implements RunExecutor {
       done: false,
     };
     this.jobs.add(job);
-    void this.submit(job, message, join(dir, `${token}.start.json`));
+    void this.submit(job, message);
     return this.handle(job);
   }
 
@@ -103,7 +127,11 @@ export class SlurmExecutor implements RunExecutor {
     if (placement.kind !== 'slurm' || !placement.jobId || !attach.success || message.executor?.kind !== 'slurm') return null;
     const job: Job = {
       runId: message.runId ?? 0,
-      setting: message.executor,
+      message,
+      setting: slurmExecutorSchema.parse(message.executor),
+      resubmits: attach.data.resubmits ?? { preemption: 0, nodeFailure: 0, timeLimit: 0 },
+      resubmitted: placement.resubmitted ?? [],
+      lastMetric: message.resumeAtMost,
       jobId: placement.jobId,
       eventsFile: attach.data.events,
       outFile: attach.data.out,
@@ -180,8 +208,14 @@ export class SlurmExecutor implements RunExecutor {
     };
   }
 
-  private async submit(job: Job, message: StartMessage, startFile: string): Promise<void> {
+  /** Submits the run as a new job, with files of its own in the run folder's slurm/. */
+  private async submit(job: Job, message: StartMessage): Promise<void> {
+    const dir = join(message.dir, 'slurm');
+    const token = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const startFile = join(dir, `${token}.start.json`);
+    Object.assign(job, { jobId: null, eventsFile: join(dir, `${token}.events.jsonl`), outFile: join(dir, `${token}.out`), offset: 0, partial: Buffer.alloc(0), slurm: null, exit: null, unseenPolls: 0 });
     try {
+      mkdirSync(dir, { recursive: true });
       const config = this.exportDatasetRef(message.config, job.eventsFile.replace(/\.events\.jsonl$/, ''));
       writeFileSync(startFile, JSON.stringify({ ...message, config }));
       this.writeJobScript();
@@ -189,6 +223,8 @@ export class SlurmExecutor implements RunExecutor {
         `--job-name=imlab-run-${job.runId}`,
         `--output=${job.outFile}`,
         `--chdir=${message.dir}`,
+        // This side resubmits (counted, from a stored checkpoint); before extraArgs, so a --requeue there wins.
+        '--no-requeue',
         ...this.resourceArgs(job.setting),
         this.jobScript,
         ...this.command,
@@ -203,6 +239,9 @@ export class SlurmExecutor implements RunExecutor {
       }
     } catch (e) {
       if (job.done) return;
+      const previous = job.resubmitted.at(-1);
+      // A run Slurm stopped that could not be submitted again is where it was: interrupted, resumable.
+      if (previous) return this.interrupt(job, `${previous.reason}; submitting it again failed: ${settingError(e).message}`);
       job.cb.onMessage({ type: 'failed', message: settingError(e).message });
       this.finish(job, 1);
       return;
@@ -257,7 +296,15 @@ export class SlurmExecutor implements RunExecutor {
     const s = job.slurm!;
     job.cb.onMessage({
       type: 'placement',
-      placement: { kind: 'slurm', jobId: s.jobId, state: s.state, reason: s.reason, node: s.node, attach: { events: job.eventsFile, out: job.outFile } },
+      placement: {
+        kind: 'slurm',
+        jobId: s.jobId,
+        state: s.state,
+        reason: s.reason,
+        node: s.node,
+        ...(job.resubmitted.length ? { resubmitted: job.resubmitted } : {}),
+        attach: { events: job.eventsFile, out: job.outFile, resubmits: job.resubmits },
+      },
     });
   }
 
@@ -286,7 +333,12 @@ export class SlurmExecutor implements RunExecutor {
       if (m.type === 'exit') {
         job.exit = { code: m.code, signal: m.signal };
         this.nextPoll = 0;
-      } else job.cb.onMessage(m);
+      } else {
+        // Slurm started the job again (--requeue): what the earlier start's exit record said no longer holds.
+        if (m.type === 'event' && m.event.type === 'started') job.exit = null;
+        if (m.type === 'event' && m.event.type === 'metrics') job.lastMetric = Math.max(job.lastMetric, m.event.iteration);
+        job.cb.onMessage(m);
+      }
     }
     job.partial = Buffer.from(data);
     // The run's own record is final when it succeeded or failed; an interrupted run waits for Slurm to say why.
@@ -336,19 +388,31 @@ export class SlurmExecutor implements RunExecutor {
     }
     const byId = new Map(states.map((s) => [s.jobId, s]));
     let changed = false;
+    const forgotten = [...this.jobs].filter((j) => j.jobId && !byId.has(j.jobId) && ++j.unseenPolls >= 2);
+    if (forgotten.length) {
+      // squeue forgets finished jobs after MinJobAge; Slurm's accounting remembers them where the cluster keeps it.
+      const accounted = await this.cli.sacct(forgotten.map((j) => j.jobId!)).catch(() => null);
+      const byIdAccounted = new Map((accounted ?? []).map((s) => [s.jobId, s]));
+      for (const job of forgotten) {
+        const s = byIdAccounted.get(job.jobId!) ?? null;
+        if (s && !ENDED_STATES.has(s.state)) continue;
+        this.tail(job);
+        // Without accounting the events file still says how the run ended.
+        this.ended(job, s);
+        changed = true;
+      }
+    }
     for (const job of this.jobs) {
       if (!job.jobId) continue;
       const s = byId.get(job.jobId);
-      if (!s) {
-        // Slurm forgets finished jobs after MinJobAge; the events file still says how the run ended.
-        if (++job.unseenPolls >= 2) {
-          this.tail(job);
-          this.ended(job, null);
-          changed = true;
-        }
-        continue;
-      }
+      if (!s) continue;
       job.unseenPolls = 0;
+      if (REQUEUED_STATES.has(s.state)) {
+        // Everything the earlier start wrote first (it has exited when Slurm requeues), then its exit record no longer holds.
+        this.tail(job);
+        if (job.done) continue;
+        if (job.exit?.code === 3) job.exit = null;
+      }
       const before = job.slurm;
       if (!before || before.state !== s.state || before.reason !== s.reason || before.node !== s.node) {
         job.slurm = s;
@@ -369,27 +433,29 @@ export class SlurmExecutor implements RunExecutor {
   private ended(job: Job, s: SlurmJobState | null): void {
     if (job.done) return;
     const id = job.jobId!;
-    const where = s?.node ? ` on node ${s.node}` : '';
     const exit = job.exit;
     if (exit && (exit.code === 0 || exit.code === 1)) return this.finish(job, exit.code);
     if (job.requested) return this.finish(job, exit?.code ?? null, exit ? null : 'SIGKILL');
-    const state = s?.state ?? null;
-    const reason = s?.reason ? ` (${s.reason})` : '';
-    if (state === 'TIMEOUT') return this.interrupt(job, `Slurm stopped job ${id}${where} at its time limit (timeLimit ${job.setting.timeLimit})`);
-    if (state === 'PREEMPTED' || state === 'NODE_FAIL' || state === 'BOOT_FAIL' || state === 'REVOKED' || state === 'DEADLINE') {
-      return this.interrupt(job, `Slurm ended job ${id}${where}: ${state}${reason}`);
+    const verdict = slurmVerdict(id, s, job.setting, lastLines(job.outFile), job.eventsFile, exit);
+    if (verdict.status === 'failed') {
+      job.cb.onMessage({ type: 'failed', message: verdict.message });
+      return this.finish(job, 1);
     }
-    if (state === 'CANCELLED') return this.interrupt(job, `Slurm job ${id}${where} was cancelled or killed outside Imitation Lab (scancel)${reason}`);
-    if (exit?.code === 3) return this.interrupt(job, `Slurm stopped job ${id}${where} (${exit.signal ?? 'signal'})`);
-    const output = lastLines(job.outFile);
-    const how =
-      state === 'OUT_OF_MEMORY'
-        ? `Slurm killed job ${id}${where}: out of memory (memory ${job.setting.memory ?? "the partition's default"})`
-        : state
-          ? `Slurm job ${id} ended ${state}${reason}${where}`
-          : `Slurm no longer knows job ${id} and the run left no exit record in ${job.eventsFile} (is the data folder shared with the nodes?)`;
-    job.cb.onMessage({ type: 'failed', message: output ? `${how}; its output ends:\n${output}` : how });
-    this.finish(job, 1);
+    const cause = verdict.cause;
+    if (!cause) return this.interrupt(job, verdict.message);
+    const allowed = job.setting.resubmit[cause];
+    if (job.resubmits[cause] < allowed) return this.resubmit(job, cause, s?.state ?? 'UNKNOWN', verdict.message);
+    const spent = allowed > 0 ? `; not submitted again: its ${allowed} automatic resubmission${allowed === 1 ? ' after ' + CAUSE_WORDS[cause] + ' is' : 's after ' + CAUSE_WORDS[cause] + ' are'} used (executor.resubmit.${cause})` : '';
+    this.interrupt(job, verdict.message + spent);
+  }
+
+  /** Slurm stopped the run's job: submit the run again, continuing from the newest checkpoint whose metrics are stored. */
+  private resubmit(job: Job, cause: StopCause, state: string, reason: string): void {
+    job.resubmits[cause] += 1;
+    job.resubmitted.push({ jobId: job.jobId!, state, reason });
+    const n = `${job.resubmits[cause]} of ${job.setting.resubmit[cause]}`;
+    job.cb.onMessage({ type: 'event', event: { type: 'log', level: 'warn', message: `${reason}; submitting the run again (automatic resubmission ${n} after ${CAUSE_WORDS[cause]}, executor.resubmit.${cause})` } });
+    void this.submit(job, { ...job.message, resumeAtMost: job.cb.resumePoint?.() ?? job.lastMetric });
   }
 
   private interrupt(job: Job, reason: string): void {
@@ -405,11 +471,64 @@ export class SlurmExecutor implements RunExecutor {
   }
 }
 
-/** The command a node runs: this Node binary on the job entry, from source through tsx. */
-function defaultJobCommand(): string[] {
-  const entry = fileURLToPath(new URL('../../runs/jobProcess.ts', import.meta.url));
+/**
+ * How Slurm's word on an ended job (null: it no longer knows it) and the
+ * run's exit record (null: the run was killed before it could write one)
+ * become the run's outcome: failed, or interrupted (resumable), with the
+ * cause an automatic resubmission is counted against.
+ */
+export function slurmVerdict(
+  id: string,
+  s: SlurmJobState | null,
+  setting: Pick<SlurmExecutorSetting, 'timeLimit' | 'memory'>,
+  output: string,
+  eventsFile: string,
+  exit: { code: number; signal: string | null } | null,
+): { status: 'failed'; message: string } | { status: 'interrupted'; message: string; cause: StopCause | null } {
+  const where = s?.node ? ` on node ${s.node}` : '';
+  const state = s?.state ?? null;
+  const reason = s?.reason ? ` (${s.reason})` : '';
+  const interrupted = (message: string, cause: StopCause | null = null) => ({ status: 'interrupted' as const, message, cause });
+  if (state === 'TIMEOUT') return interrupted(`Slurm stopped job ${id}${where} at its time limit (timeLimit ${setting.timeLimit})`, 'timeLimit');
+  if (state === 'PREEMPTED') return interrupted(`Slurm preempted job ${id}${where}${reason}: a job of higher priority needed its resources`, 'preemption');
+  if (state === 'NODE_FAIL') return interrupted(`Slurm lost job ${id}: its node${s?.node ? ` ${s.node}` : ''} failed or was taken down${reason}`, 'nodeFailure');
+  if (state === 'BOOT_FAIL') return interrupted(`Slurm could not boot the node of job ${id}${where}${reason}`, 'nodeFailure');
+  if (state === 'DEADLINE') return interrupted(`Slurm ended job ${id}${where} at its deadline${reason}`);
+  if (state === 'REVOKED') return interrupted(`Slurm revoked job ${id}${where} (it started on another cluster of a federation)`);
+  // Memory before cancellation: a memory kill is written as a cancellation in the job's output.
+  const oom = state === 'OUT_OF_MEMORY' || (exit === null && OOM_OUTPUT.test(output));
+  const tail = output ? `; its output ends:\n${output}` : '';
+  if (oom) {
+    const memory = setting.memory ? `memory ${setting.memory}` : "the partition's default memory";
+    return { status: 'failed', message: `Slurm killed job ${id}${where}: out of memory (the run needed more than ${memory}; raise executor.memory)${tail}` };
+  }
+  if (state === 'CANCELLED') return interrupted(`Slurm job ${id}${where} was cancelled or killed outside Imitation Lab (scancel)${reason}`);
+  if (exit?.code === 3) return interrupted(`Slurm stopped job ${id}${where} (${exit.signal ?? 'signal'})`);
+  const how = state
+    ? `Slurm job ${id} ended ${state}${reason}${where}`
+    : `Slurm no longer knows job ${id} and the run left no exit record in ${eventsFile} (is the data folder shared with the nodes?)`;
+  return { status: 'failed', message: how + tail };
+}
+
+/**
+ * The command a node runs: this Node binary on the job entry, the built
+ * bundle (out/main/jobProcess.js) when it is newer than every source file
+ * (no TypeScript compiler on the node, and a far quicker start), else the
+ * source through tsx. The Electron app passes its own (Electron as Node on
+ * the bundle beside it).
+ */
+export function defaultJobCommand(): string[] {
+  const bundle = jobCommand('bundle');
+  const root = resolve(dirname(bundle.at(-1)!), '../..');
+  return existsSync(bundle.at(-1)!) && statSync(bundle.at(-1)!).mtimeMs >= newestMtime(join(root, 'src')) ? bundle : jobCommand('source');
+}
+
+/** The job command on the bundle (whether or not it is built) or on the source through tsx. */
+export function jobCommand(entry: 'bundle' | 'source'): string[] {
+  const source = fileURLToPath(new URL('../../runs/jobProcess.ts', import.meta.url));
+  if (entry === 'bundle') return [process.execPath, ...RUN_PROCESS_V8_FLAGS, join(resolve(dirname(source), '../../../..'), 'out', 'main', 'jobProcess.js')];
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return [process.execPath, ...RUN_PROCESS_V8_FLAGS, '--import', tsx, entry];
+  return [process.execPath, ...RUN_PROCESS_V8_FLAGS, '--import', tsx, source];
 }
 
 /** Slurm's complaint about a setting, as an error naming the setting. */
