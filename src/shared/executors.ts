@@ -91,3 +91,16 @@ export interface RunPlacement {
   /** Earlier jobs of this run that Slurm stopped, each followed by an automatic resubmission, oldest first. */
   resubmitted?: { jobId: string; state: string; reason: string }[];
 }
+
+/**
+ * Where a run executes, in words, for Slurm runs: the job, Slurm's state and
+ * reason or node, and the earlier jobs Slurm stopped before the run was
+ * submitted again; null for local runs.
+ */
+export function placementText(p: RunPlacement | null | undefined): string | null {
+  if (p?.kind !== 'slurm' || !p.jobId) return null;
+  const state = p.state ?? 'submitted';
+  const detail = p.state === 'RUNNING' && p.node ? ` on ${p.node}` : p.reason ? ` (${p.reason})` : p.node ? ` on ${p.node}` : '';
+  const earlier = (p.resubmitted ?? []).map((r) => `${r.jobId} ${r.state}`).join(', ');
+  return `Slurm job ${p.jobId}: ${state}${detail}${earlier ? `; submitted again after job ${earlier}` : ''}`;
+}

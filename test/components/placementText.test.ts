@@ -1,6 +1,6 @@
 /** The Slurm placement of a run in words, as the Run page and the runs table's status tooltip show it. */
 import { describe, expect, it } from 'vitest';
-import { placementText } from '../../src/renderer/src/lib/runsView';
+import { placementText } from '../../src/shared/executors';
 
 describe('placementText', () => {
   it("says the job, Slurm's state with its reason or node, and the jobs the run was submitted again after", () => {

@@ -18,6 +18,7 @@ import { SlurmCli } from '../../src/main/core/queue/slurm/slurmCli';
 import { isTimingMetric } from '../../src/main/core/runs/runContext';
 import { startCoordinator, type Coordinator } from '../../src/main/core/service';
 import { Store } from '../../src/main/core/store/store';
+import { runCli } from '../helpers/cli';
 import { waitFor } from '../helpers/coordinator';
 import { tempDir } from '../helpers/runs';
 
@@ -218,6 +219,10 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
         expect(store.getRunDetail(id)!.evaluations.filter((e) => e.final)).toHaveLength(1);
       }
       expect(store.integrityCheck()).toBe('ok');
+      // The command line says where each run ran.
+      const listed = runCli(['list', '--home', home]);
+      expect(listed.status, listed.stderr).toBe(0);
+      for (const jobId of jobIds) expect(listed.stdout).toContain(`Slurm job ${jobId}: COMPLETED`);
     } finally {
       store.close();
     }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RUN_STATUSES, type RunRow, type RunStatus } from '../../../shared/runs';
+import { placementText } from '../../../shared/executors';
 import { ImlabError } from '../../../shared/errors';
 import { resourcesDir } from '../../core/resources';
 import { integer, positiveInteger, required } from '../args';
@@ -53,8 +54,8 @@ function readSweep(arg: string): unknown {
 function runTable(runs: RunRow[]): string {
   const f = (x: number | null) => (x === null ? '–' : x.toFixed(1));
   return formatTable(
-    ['id', 'name', 'status', 'iter', 'env steps', 'last eval', 'final'],
-    runs.map((r) => [r.id, r.name, r.status, r.iteration, r.envSteps, f(r.lastEval), r.finalMean === null ? '–' : `${f(r.finalMean)} ± ${f(r.finalStd)}`]),
+    ['id', 'name', 'status', 'iter', 'env steps', 'last eval', 'final', 'where'],
+    runs.map((r) => [r.id, r.name, r.status, r.iteration, r.envSteps, f(r.lastEval), r.finalMean === null ? '–' : `${f(r.finalMean)} ± ${f(r.finalStd)}`, placementText(r.placement) ?? 'local']),
   );
 }
 

@@ -3,7 +3,6 @@
  * filters and text search, live progress (steps/s measured from the events,
  * ETA), and range selection.
  */
-import type { RunPlacement } from '../../../shared/executors';
 import type { RunRow, RunStatus } from '../../../shared/runs';
 
 export type SortKey =
@@ -214,17 +213,4 @@ export function toggleSelection(selected: ReadonlySet<number>, shown: readonly R
  */
 export function slotRow(slot: number, first: number, count: number): number {
   return first + ((((slot - first) % count) + count) % count);
-}
-
-/**
- * Where a run executes, in words, for Slurm runs: the job, Slurm's state and
- * reason or node, and the earlier jobs Slurm stopped before the run was
- * submitted again; null for local runs.
- */
-export function placementText(p: RunPlacement | null | undefined): string | null {
-  if (p?.kind !== 'slurm' || !p.jobId) return null;
-  const state = p.state ?? 'submitted';
-  const detail = p.state === 'RUNNING' && p.node ? ` on ${p.node}` : p.reason ? ` (${p.reason})` : p.node ? ` on ${p.node}` : '';
-  const earlier = (p.resubmitted ?? []).map((r) => `${r.jobId} ${r.state}`).join(', ');
-  return `Slurm job ${p.jobId}: ${state}${detail}${earlier ? `; submitted again after job ${earlier}` : ''}`;
 }
