@@ -29,6 +29,11 @@ export const trpoSettingsSchema = z
     maxKl: num().positive().max(1).default(0.01).describe('KL radius of each policy step.'),
     cgIterations: int(1, 100).default(10).describe('Conjugate-gradient iterations for the natural gradient.'),
     cgDamping: num().min(0).max(10).default(0.1).describe('Damping added to the Fisher matrix.'),
+    cgResidualTolerance: num()
+      .min(0)
+      .max(1)
+      .default(1e-10)
+      .describe('Conjugate gradient stops early once the squared residual is at most this (baselines\' cg residual_tol: 1e-10).'),
     lineSearchSteps: int(1, 50).default(10).describe('Backtracking steps before a policy step is rejected (baselines: 10).'),
     lineSearchKlRatio: num()
       .positive()

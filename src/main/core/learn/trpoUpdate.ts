@@ -31,6 +31,8 @@ export interface TrpoSettings {
   lineSearchKlRatio?: number;
   /** Step-size factor per rejected line-search step (default: the schema's). */
   lineSearchBacktrack?: number;
+  /** Conjugate gradient stops once the squared residual is at most this (default: the schema's). */
+  cgResidualTolerance?: number;
 }
 
 const DEFAULTS = trpoSettingsSchema.parse(undefined);
@@ -115,7 +117,7 @@ export function trpoStep(policy: GaussianPolicy, nets: TrpoNets, batch: PolicyBa
   }
   const fvp = fisherVectorProduct(fvpNet, fvpRows, invVar, nMlp, s.cgDamping);
 
-  const step = conjugateGradient(fvp, g, s.cgIterations).x;
+  const step = conjugateGradient(fvp, g, s.cgIterations, s.cgResidualTolerance ?? DEFAULTS.cgResidualTolerance).x;
   const shs = 0.5 * dot(step, fvp(step));
   const stats: TrpoStats = { kl: 0, entropy: entropy(logStdOld), surrogateImprove: 0, expectedImprove: 0, lineSearchSteps: 0, accepted: false };
   if (!(shs > 0) || !Number.isFinite(shs)) return stats;

@@ -6,7 +6,7 @@
  * Resumable from any checkpoint with bit-identical results, because every
  * piece of state (weights, optimiser moments, normalisers, RNG streams, the
  * environments' exact MuJoCo state and counters) is saved
- * (docs/architecture.md, "Checkpoints").
+ * (docs/architecture.md, "Stopping, checkpoints and crash recovery").
  */
 import type { PpoSettingsConfig, TrpoSettingsConfig } from '../../../shared/runConfigs';
 import type { EvaluationResult, RunSummary } from '../../../shared/progress';
