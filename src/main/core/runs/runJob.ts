@@ -46,6 +46,7 @@ export async function runJob(input: unknown, o: RunJobOptions): Promise<RunSumma
   };
   let summary: RunSummary;
   try {
+    // Each kind's code is loaded on demand: a process loads only what its kind uses.
     switch (config.kind) {
       case 'expert':
         summary = await (await import('./expertRun')).runExpert(config, ctx);
