@@ -20,10 +20,10 @@ import { evaluatePolicy } from '../src/main/core/learn/evaluate';
 import { GaussianPolicy } from '../src/main/core/learn/policy';
 import { Rng } from '../src/main/core/math/rng';
 import { SimModel } from '../src/main/core/sim/simModel';
-import { initBackend } from '../src/main/core/learn/backend';
 import { seedStreams } from '../src/main/core/runs/seeds';
 import { VecEnv } from '../src/main/core/sim/vecEnv';
 import { envSpec } from '../src/shared/envCatalog';
+import { describeBackend } from '../src/shared/computeBackend';
 import type { ProgressEvent } from '../src/shared/progress';
 import { machineInfo } from './machine';
 import { mkdtempSync } from 'node:fs';
@@ -35,7 +35,6 @@ const { values } = parseArgs({
 });
 const env = envSpec(values.env!).id;
 const iterations = Number(values.iterations);
-const backend = await initBackend();
 
 // A dataset from an untrained policy: shapes are all GAIL's throughput depends on.
 const sim = await SimModel.load(env);
@@ -91,15 +90,18 @@ interface Variant {
   split: Record<string, number>;
 }
 const variants: Variant[] = [];
+/** What computed GAIL's numbers, as the runs record it. */
+let backend = '';
 const seed = 0;
 for (const fvpSubsample of [1, 5]) {
   const events: ProgressEvent[] = [];
   const steps = iterations * 3 * 1024;
   log = { actions: [], rewards: [] };
-  await runJob(
+  const summary = await runJob(
     { kind: 'gail', env, seed, dataset: dataDir, trajectories: 25, totalSteps: steps, evalEvery: 0, checkpointEvery: 0, finalEvalEpisodes: 1, trpo: { fvpSubsample } },
     { storage: new RunDirectory(mkdtempSync(join(tmpdir(), 'imlab-gail-'))), sink: { emit: (e) => events.push(e) } },
   );
+  backend = summary.backend;
   const l = log;
   log = undefined;
   const last = events.filter((e) => e.type === 'metrics').pop();
@@ -115,7 +117,7 @@ const result = { bench: 'gail-throughput', machine: machineInfo(), backend, env,
 if (values.json) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
-  process.stdout.write(`${env}, ${backend} backend: bare env with random actions ${Math.round(randomActions.envStepsPerSec)} steps/s\n`);
+  process.stdout.write(`${env}, GAIL on ${describeBackend(backend)}: bare env with random actions ${Math.round(randomActions.envStepsPerSec)} steps/s\n`);
   for (const v of variants) {
     const split = Object.entries(v.split)
       .filter(([, f]) => f > 0.005)

@@ -3,6 +3,7 @@
  * coordinator, which stores them and tells the UI. Metric rows come batched
  * per iteration, never per env step.
  */
+import type { RunCompute } from './computeBackend';
 import type { RunKind } from './runConfigs';
 
 export interface EvaluationResult {
@@ -21,7 +22,11 @@ export interface RunSummary {
   finalEval: { mean: number; std: number; episodes: number } | null;
   envSteps: number;
   envStepsPerSec: number;
+  /** What computed the numbers (computeBackend.ts): 'wasm-kernels' or e.g. 'wasm-kernels+tfjs-wasm'; older runs: the tfjs backend. */
   backend: string;
+  /** The same as fields, in summaries written since they were added. */
+  compute?: RunCompute['compute'];
+  tfBackend?: RunCompute['tfBackend'];
   wallSeconds: number;
   /** Files the run produced (policy, dataset, trajectories), relative to its folder. */
   artifacts: Record<string, string>;

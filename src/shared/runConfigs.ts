@@ -29,7 +29,22 @@ export const trpoSettingsSchema = z
     maxKl: num().positive().max(1).default(0.01).describe('KL radius of each policy step.'),
     cgIterations: int(1, 100).default(10).describe('Conjugate-gradient iterations for the natural gradient.'),
     cgDamping: num().min(0).max(10).default(0.1).describe('Damping added to the Fisher matrix.'),
-    lineSearchSteps: int(1, 50).default(10).describe('Backtracking halvings before a step is rejected.'),
+    cgResidualTolerance: num()
+      .min(0)
+      .max(1)
+      .default(1e-10)
+      .describe('Conjugate gradient stops early once the squared residual is at most this (baselines\' cg residual_tol: 1e-10).'),
+    lineSearchSteps: int(1, 50).default(10).describe('Backtracking steps before a policy step is rejected (baselines: 10).'),
+    lineSearchKlRatio: num()
+      .positive()
+      .max(10)
+      .default(1.5)
+      .describe('The line search accepts a step whose mean KL is at most this × maxKl (baselines\' trpo_mpi: 1.5).'),
+    lineSearchBacktrack: num()
+      .gt(0)
+      .lt(1)
+      .default(0.5)
+      .describe('Step-size factor after each rejected line-search step (baselines\' trpo_mpi and Schulman\'s modular_rl: 0.5).'),
     gamma: num().gt(0).max(1).default(0.995).describe('Discount factor.'),
     lambda: num().min(0).max(1).default(0.97).describe('GAE λ.'),
     entropyCoef: num().min(0).max(1).default(0).describe('Entropy bonus in the surrogate.'),
@@ -48,6 +63,11 @@ export const ppoSettingsSchema = z
     epochs: int(1, 100).default(10).describe('Passes over each batch.'),
     minibatch: int(1, 65536).default(64).describe('Minibatch size.'),
     learningRate: num().positive().max(1).default(3e-4).describe('Adam learning rate (policy and value share one optimiser).'),
+    adamEpsilon: num()
+      .positive()
+      .max(1)
+      .default(1e-5)
+      .describe('Adam\'s ε of the joint policy-and-value optimiser (CleanRL and SB3: 1e-5, not Adam\'s usual 1e-8).'),
     annealLr: z.boolean().default(false).describe('Decay the learning rate linearly to 0 over the run.'),
     clip: num().positive().max(1).default(0.2).describe('Ratio clipping range ε.'),
     gamma: num().gt(0).max(1).default(0.99).describe('Discount factor.'),

@@ -36,7 +36,7 @@ describe('learning on InvertedPendulum-v5', () => {
   });
 
   it('trains a TRPO expert to ≥ 950 within 50k env steps', () => {
-    expect(expert.summary).toMatchObject({ done: true, kind: 'expert', env, backend: 'wasm' });
+    expect(expert.summary).toMatchObject({ done: true, kind: 'expert', env, backend: 'wasm-kernels' });
     expect(expert.summary.envSteps).toBeGreaterThanOrEqual(50_000);
     expect(finalReturn(expert)).toBeGreaterThanOrEqual(950);
     const metrics = expert.events.filter((e) => e.type === 'metrics');

@@ -55,7 +55,7 @@ describe.each([
   it('runs a queued run to success, reporting metrics, evaluations and events', async () => {
     const { id } = await b.api.queueRun({ config: tinyExpert(), name: 'contract expert' });
     const run = await finished(id);
-    expect(run).toMatchObject({ status: 'succeeded', name: 'contract expert', kind: 'expert', iteration: 2, envSteps: 2048, backend: 'wasm' });
+    expect(run).toMatchObject({ status: 'succeeded', name: 'contract expert', kind: 'expert', iteration: 2, envSteps: 2048, backend: 'wasm-kernels' });
     expect(run.finalEpisodes).toBe(2);
     expect(run.evaluations.filter((e) => !e.final)).toHaveLength(2);
     expect(run.checkpoints.length).toBeGreaterThan(0);

@@ -23,7 +23,7 @@ describe('imlab run', () => {
     expect(metrics.map((m) => m.iteration)).toEqual([1, 2, 3]);
     expect(metrics[2]).toMatchObject({ envSteps: 3072 });
     const done = lines[lines.length - 1];
-    expect(done).toMatchObject({ done: true, kind: 'expert', envSteps: 3072, backend: 'wasm' });
+    expect(done).toMatchObject({ done: true, kind: 'expert', envSteps: 3072, backend: 'wasm-kernels', compute: 'wasm-kernels', tfBackend: null });
     expect(done.finalEval).toMatchObject({ episodes: 3 });
     expect(typeof (done.finalEval as { mean: number }).mean).toBe('number');
     expect(done.envStepsPerSec).toBeGreaterThan(0);

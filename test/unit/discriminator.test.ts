@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/main/core/math/rng';
 import { bernoulliEntropy, Discriminator, discriminatorLoss, gailReward } from '../../src/main/core/learn/discriminator';
+import { shuffledIndices } from '../../src/main/core/learn/minibatch';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const softplus = (z: number) => Math.log(1 + Math.exp(z));
@@ -173,6 +174,51 @@ describe('Discriminator (network)', () => {
     b.setState(a.getState());
     const q = cloud(rng, 0, 10);
     expect(Array.from(b.logits(q.obs, q.actions, 10))).toEqual(Array.from(a.logits(q.obs, q.actions, 10)));
+  });
+
+  it('trainEpoch: d_step minibatches of shuffled policy rows, each against as many uniformly drawn expert pairs, stats averaged', () => {
+    const data = new Rng(7);
+    const policyRows = 50;
+    const steps = 3;
+    const p = cloud(data, -1, policyRows);
+    const policyObs = Float64Array.from(p.obs);
+    const policyActions = Float64Array.from(p.actions);
+    const expert = { ...cloud(data, 1, 20), count: 20 };
+    const byEpoch = new Discriminator(obsDim, actDim, [8], 1e-2, 1e-3, new Rng(4));
+    const byHand = new Discriminator(obsDim, actDim, [8], 1e-2, 1e-3, new Rng(4));
+    const epochRng = new Rng(9);
+    const stats = byEpoch.trainEpoch(policyObs, policyActions, policyRows, expert, steps, epochRng);
+
+    // The same steps written out: 50 rows in 3 parts of 16 (2 left out), a Fisher–Yates
+    // order first, then one expert draw per policy row.
+    const handRng = new Rng(9);
+    const order = shuffledIndices(policyRows, handRng);
+    const batch = 16;
+    const sums = [0, 0, 0, 0];
+    for (let step = 0; step < steps; step++) {
+      const po = new Float64Array(batch * obsDim);
+      const pa = new Float64Array(batch * actDim);
+      const eo = new Float32Array(batch * obsDim);
+      const ea = new Float32Array(batch * actDim);
+      for (let k = 0; k < batch; k++) {
+        const i = order[step * batch + k];
+        for (let j = 0; j < obsDim; j++) po[k * obsDim + j] = policyObs[i * obsDim + j];
+        pa[k] = policyActions[i];
+        const e = handRng.int(expert.count);
+        for (let j = 0; j < obsDim; j++) eo[k * obsDim + j] = expert.obs[e * obsDim + j];
+        ea[k] = expert.actions[e];
+      }
+      const st = byHand.train(po, pa, eo, ea, batch);
+      sums[0] += st.loss;
+      sums[1] += st.expertAccuracy;
+      sums[2] += st.policyAccuracy;
+      sums[3] += st.entropy;
+    }
+    expect([stats.loss, stats.expertAccuracy, stats.policyAccuracy, stats.entropy]).toEqual(sums.map((x) => x / steps));
+    expect(stats.gradientPenalty).toBe(0);
+    expect(epochRng.getState()).toEqual(handRng.getState());
+    const q = cloud(data, 0, 10);
+    expect(Array.from(byEpoch.logits(q.obs, q.actions, 10))).toEqual(Array.from(byHand.logits(q.obs, q.actions, 10)));
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entropy, logProb, meanKl } from '../../src/main/core/learn/gaussian';
+import { addLogProbGradient, entropy, inverseVariance, logProb, logProbRow, meanKl } from '../../src/main/core/learn/gaussian';
 import { Rng } from '../../src/main/core/math/rng';
 
 /** Σ_j [−½((a_j − μ_j)/σ_j)² − log σ_j − ½ log 2π], written independently of the module. */
@@ -64,6 +64,74 @@ describe('logProb', () => {
   });
 });
 
+describe('logProbRow', () => {
+  it('equals logProb row by row (to rounding) and the textbook value by hand', () => {
+    const rng = new Rng(5);
+    const n = 5;
+    const d = 4;
+    const means = randomVec(rng, n * d);
+    const actions = randomVec(rng, n * d, 1.5);
+    const logStd = [0.4, -0.2, 0, -1.1];
+    const batch = logProb(actions, means, logStd, n);
+    for (let r = 0; r < n; r++) expect(logProbRow(actions, means, logStd, r)).toBeCloseTo(batch[r], 12);
+    // d = 2, σ = (1, e), a − μ = (1, e): −½·1 − 0 − ½·1 − 1 − log 2π = −2 − log 2π.
+    expect(logProbRow([1, Math.E], [0, 0], [0, 1], 0)).toBeCloseTo(-2 - Math.log(2 * Math.PI), 14);
+  });
+});
+
+describe('inverseVariance', () => {
+  it('is 1/σ² per dimension', () => {
+    const iv = inverseVariance([0, Math.log(2), -Math.log(4)]);
+    expect(iv[0]).toBe(1);
+    expect(iv[1]).toBeCloseTo(0.25, 14);
+    expect(iv[2]).toBeCloseTo(16, 12);
+  });
+});
+
+describe('addLogProbGradient', () => {
+  it('matches the hand-derived score (a − μ)/σ² and (a − μ)²/σ² − 1, scaled by weight / count', () => {
+    // σ = (1, 2), a − μ = (0.5, −4); weight 3, count 2.
+    const dMean = new Float32Array(2);
+    const dLogStd = new Float64Array([10, 20]);
+    addLogProbGradient([1.5, -3], [1, 1], inverseVariance([0, Math.log(2)]), 0, 3, 2, dMean, dLogStd);
+    expect(dMean[0]).toBeCloseTo(1.5 * 0.5, 6);
+    expect(dMean[1]).toBeCloseTo(1.5 * (-4 / 4), 6);
+    // Accumulated onto what was there: (0.25 − 1)·1.5 and (16/4 − 1)·1.5.
+    expect(dLogStd[0]).toBeCloseTo(10 + 1.5 * -0.75, 12);
+    expect(dLogStd[1]).toBeCloseTo(20 + 1.5 * 3, 12);
+  });
+
+  it('equals central finite differences of logProb in the mean and in each log-std', () => {
+    const rng = new Rng(6);
+    const n = 4;
+    const d = 3;
+    const means = randomVec(rng, n * d);
+    const actions = randomVec(rng, n * d, 1.3);
+    const logStd = [0.3, -0.5, 0.1];
+    const h = 1e-6;
+    for (let r = 0; r < n; r++) {
+      const dMean = new Float32Array(n * d);
+      const dLogStd = new Float64Array(d);
+      addLogProbGradient(actions, means, inverseVariance(logStd), r, 1, 1, dMean, dLogStd);
+      const lpAt = (mu: number[], ls: number[]) => logProb(actions.slice(r * d, (r + 1) * d), mu.slice(r * d, (r + 1) * d), ls, 1)[0];
+      for (let j = 0; j < d; j++) {
+        const up = [...means];
+        const down = [...means];
+        up[r * d + j] += h;
+        down[r * d + j] -= h;
+        expect(dMean[r * d + j]).toBeCloseTo((lpAt(up, logStd) - lpAt(down, logStd)) / (2 * h), 4);
+        const lsUp = [...logStd];
+        const lsDown = [...logStd];
+        lsUp[j] += h;
+        lsDown[j] -= h;
+        expect(dLogStd[j]).toBeCloseTo((lpAt(means, lsUp) - lpAt(means, lsDown)) / (2 * h), 6);
+      }
+      // Only row r of dMean is written.
+      for (let k = 0; k < n * d; k++) if (Math.floor(k / d) !== r) expect(dMean[k]).toBe(0);
+    }
+  });
+});
+
 describe('entropy', () => {
   it('equals 0.5·d·log(2πe) + Σ log σ', () => {
     const logStd = [-1.2, 0.3, 0, 2];
@@ -71,6 +139,16 @@ describe('entropy', () => {
     expect(entropy(logStd)).toBeCloseTo(expected, 12);
     // Standard normal, d = 1: ½ log(2πe) ≈ 1.4189385332046727.
     expect(entropy([0])).toBeCloseTo(1.4189385332046727, 15);
+  });
+
+  it('grows by 1 per unit of each log-std (the gradient TRPO and PPO add for the entropy bonus)', () => {
+    const h = 1e-6;
+    const logStd = [0.2, -0.7];
+    for (let j = 0; j < 2; j++) {
+      const up = [...logStd];
+      up[j] += h;
+      expect((entropy(up) - entropy(logStd)) / h).toBeCloseTo(1, 6);
+    }
   });
 });
 

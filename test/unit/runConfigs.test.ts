@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { ENV_IDS } from '../../src/shared/envCatalog';
 import { ImlabError } from '../../src/shared/errors';
 import { parseRunConfig } from '../../src/main/core/runs/runJob';
-import type { BcConfig, EvalConfig, ExpertConfig, GailConfig, RunKind, SampleConfig } from '../../src/shared/runConfigs';
+import { z } from 'zod';
+import { ppoSettingsSchema, trpoSettingsSchema, type BcConfig, type EvalConfig, type ExpertConfig, type GailConfig, type RunKind, type SampleConfig } from '../../src/shared/runConfigs';
 
 const env = 'Hopper-v5';
 const expert = (over: Record<string, unknown> = {}) => ({ kind: 'expert', env, totalSteps: 10_000, ...over });
@@ -59,6 +60,24 @@ describe('run-config defaults (docs/algorithms.md)', () => {
     expect(c.ppo.lambda).toBeLessThanOrEqual(0.98);
     expect(c.ppo.minibatch).toBeGreaterThanOrEqual(64);
     expect(c.ppo.minibatch).toBeLessThanOrEqual(256);
+  });
+
+  it('the constants that were in code are fields with their published defaults, each described with its source', () => {
+    const c = parseRunConfig(expert()) as ExpertConfig;
+    expect(c.ppo.adamEpsilon).toBe(1e-5);
+    expect(c.trpo).toMatchObject({ lineSearchKlRatio: 1.5, lineSearchBacktrack: 0.5, cgResidualTolerance: 1e-10 });
+    // The descriptions as the New-experiment form and the CLI help read them.
+    const described = (schema: z.ZodType, key: string) =>
+      (z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, { description?: string }> }).properties[key].description ?? '';
+    const trpo = trpoSettingsSchema;
+    const ppo = ppoSettingsSchema;
+    expect(described(ppo, 'adamEpsilon')).toMatch(/CleanRL and SB3: 1e-5/);
+    expect(described(trpo, 'lineSearchKlRatio')).toMatch(/baselines' trpo_mpi: 1\.5/);
+    expect(described(trpo, 'lineSearchBacktrack')).toMatch(/0\.5/);
+    expect(described(trpo, 'cgResidualTolerance')).toMatch(/residual_tol: 1e-10/);
+    // Out of range values are refused on their field.
+    expect(configError(expert({ trpo: { lineSearchBacktrack: 1 } })).field).toBe('trpo.lineSearchBacktrack');
+    expect(configError(expert({ algorithm: 'ppo', ppo: { adamEpsilon: 0 } })).field).toBe('ppo.adamEpsilon');
   });
 
   it('networks: 2 × 100 tanh hidden layers for the policy by default', () => {

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeBackend } from '../../../shared/computeBackend';
 import { RUN_STATUSES, type RunRow, type RunStatus } from '../../../shared/runs';
 import { placementText } from '../../../shared/executors';
 import { ImlabError } from '../../../shared/errors';
@@ -164,7 +165,7 @@ export async function showCommand(argv: string[], out: Output): Promise<number> 
     out.result(run, () =>
       [
         `run ${run.id} ${run.name}: ${run.status}${run.error ? ` (${run.error})` : ''}`,
-        `kind ${run.kind}, env ${run.env}, seed ${run.seed}, attempt ${run.attempt}, backend ${run.backend ?? '–'}`,
+        `kind ${run.kind}, env ${run.env}, seed ${run.seed}, attempt ${run.attempt}, computed on ${describeBackend(run.backend)}`,
         `iteration ${run.iteration}, env steps ${run.envSteps}`,
         ...run.evaluations.map((e) => `  eval @${e.iteration}${e.final ? ' (final)' : ''} ${e.mode}: ${e.mean.toFixed(1)} ± ${e.std.toFixed(1)} (${e.episodes} episodes)`),
         `folder ${run.dir}`,

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeBackend } from '../../../shared/computeBackend';
 import type { ProgressEvent, ProgressSink } from '../../../shared/progress';
 import { RunInterrupted } from '../../core/runs/runContext';
 import { runJob, parseRunConfig } from '../../core/runs/runJob';
@@ -43,7 +44,7 @@ function printer(out: Output): ProgressSink {
       }
       switch (e.type) {
         case 'started':
-          out.info(`${e.kind} on ${e.env} (tfjs backend: ${e.backend})${e.resumedFrom !== null ? `, resumed after iteration ${e.resumedFrom}` : ''}`);
+          out.info(`${e.kind} on ${e.env} (computing on ${describeBackend(e.backend)})${e.resumedFrom !== null ? `, resumed after iteration ${e.resumedFrom}` : ''}`);
           break;
         case 'metrics': {
           const v = e.values;
@@ -64,7 +65,7 @@ function printer(out: Output): ProgressSink {
           process.stdout.write(
             `done: ${e.summary.kind} on ${e.summary.env}` +
               (e.summary.finalEval ? `, return ${e.summary.finalEval.mean.toFixed(1)} ± ${e.summary.finalEval.std.toFixed(1)}` : '') +
-              `, ${e.summary.envSteps} env steps in ${e.summary.wallSeconds.toFixed(1)} s (${e.summary.backend})\n`,
+              `, ${e.summary.envSteps} env steps in ${e.summary.wallSeconds.toFixed(1)} s (${describeBackend(e.summary.backend)})\n`,
           );
           break;
         default:

@@ -12,6 +12,7 @@ import { RunningNorm, type RunningNormState } from '../math/runningNorm';
 import { Adam, type AdamState } from './adam';
 import { assertAllFinite, assertFinite } from './divergence';
 import { addGradientPenalty } from './gradientPenalty';
+import { shuffledIndices } from './minibatch';
 import { initMlpParams, MlpLayout } from './mlp';
 import { BoundMlp } from './mlpWasm';
 
@@ -54,6 +55,13 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 /** Mean Bernoulli entropy of σ(z): (1 − σ)·z + softplus(−z), baselines' logit_bernoulli_entropy. */
 export function bernoulliEntropy(z: number): number {
   return (1 - sigmoid(z)) * z + softplus(-z);
+}
+
+/** Expert state-action pairs, float32 rows (as data/dataset.ts's expertPairs makes them). */
+export interface ExpertSamples {
+  readonly obs: Float32Array;
+  readonly actions: Float32Array;
+  readonly count: number;
 }
 
 /**
@@ -187,6 +195,49 @@ export class Discriminator {
     return { loss: l.loss + gp.penalty, expertAccuracy: accE / rows, policyAccuracy: accP / rows, entropy: l.entropy, gradientPenalty: gp.penalty, inputGradNorm: gp.meanGradNorm };
   }
 
+  /**
+   * GAIL's d_step: `steps` minibatches of the policy's rows (shuffled and
+   * split into `steps` equal parts, a remainder left out), each against as many
+   * expert pairs drawn uniformly with replacement, one `train` step each.
+   * `rng` (the run's, not D's own) draws the order and the expert pairs.
+   * Returns the mean of the steps' statistics.
+   */
+  trainEpoch(policyObs: Float64Array, policyActions: Float64Array, rows: number, expert: ExpertSamples, steps: number, rng: Rng): DiscriminatorStats {
+    const { obsDim, actDim } = this;
+    const batch = Math.floor(rows / steps);
+    const order = shuffledIndices(rows, rng);
+    const po = new Float64Array(batch * obsDim);
+    const pa = new Float64Array(batch * actDim);
+    const eo = new Float32Array(batch * obsDim);
+    const ea = new Float32Array(batch * actDim);
+    const sums: DiscriminatorStats = { loss: 0, expertAccuracy: 0, policyAccuracy: 0, entropy: 0, gradientPenalty: 0, inputGradNorm: 0 };
+    for (let step = 0; step < steps; step++) {
+      for (let k = 0; k < batch; k++) {
+        const i = order[step * batch + k];
+        po.set(policyObs.subarray(i * obsDim, (i + 1) * obsDim), k * obsDim);
+        pa.set(policyActions.subarray(i * actDim, (i + 1) * actDim), k * actDim);
+        const e = rng.int(expert.count);
+        eo.set(expert.obs.subarray(e * obsDim, (e + 1) * obsDim), k * obsDim);
+        ea.set(expert.actions.subarray(e * actDim, (e + 1) * actDim), k * actDim);
+      }
+      const st = this.train(po, pa, eo, ea, batch);
+      sums.loss += st.loss;
+      sums.expertAccuracy += st.expertAccuracy;
+      sums.policyAccuracy += st.policyAccuracy;
+      sums.entropy += st.entropy;
+      sums.gradientPenalty += st.gradientPenalty;
+      sums.inputGradNorm += st.inputGradNorm;
+    }
+    return {
+      loss: sums.loss / steps,
+      expertAccuracy: sums.expertAccuracy / steps,
+      policyAccuracy: sums.policyAccuracy / steps,
+      entropy: sums.entropy / steps,
+      gradientPenalty: sums.gradientPenalty / steps,
+      inputGradNorm: sums.inputGradNorm / steps,
+    };
+  }
+
   getState(): DiscriminatorState {
     return {
       params: encodeFloat32(this.params),
@@ -225,7 +276,6 @@ export class Discriminator {
     }
     return out;
   }
-
 
   /** Rows [from, from + n) of (normalised obs, action) into `out` from its row `at`. */
   private writeInputs(out: Float32Array, at: number, obs: ArrayLike<number>, actions: ArrayLike<number>, from: number, n: number): void {

@@ -2,7 +2,8 @@
  * One TRPO policy step (Schulman et al. 2015, as in OpenAI baselines):
  * surrogate gradient g, natural direction s ≈ F⁻¹g by conjugate gradient,
  * step scaled to the KL radius, then a backtracking line search that accepts
- * the first step that improves the surrogate with KL ≤ 1.5·max_kl.
+ * the first step that improves the surrogate with KL ≤ lineSearchKlRatio·max_kl
+ * (baselines: 1.5), shrinking by lineSearchBacktrack (0.5) otherwise.
  *
  * F·v uses the Gauss–Newton form for a Gaussian policy, Jᵀ M J v: J v by the
  * MLP's forward-mode pass, Jᵀ(·) by its reverse pass, M = 1/σ² for the mean and
@@ -10,9 +11,10 @@
  * are the WebAssembly kernels' (mlpWasm.ts), over activations cached once per
  * step.
  */
+import { trpoSettingsSchema } from '../../../shared/runConfigs';
 import { conjugateGradient, dot } from './conjugateGradient';
 import { assertAllFinite, assertFinite } from './divergence';
-import { entropy, logProb, meanKl } from './gaussian';
+import { addLogProbGradient, entropy, inverseVariance, logProb, meanKl } from './gaussian';
 import type { MlpLayout } from './mlp';
 import { MlpWasm } from './mlpWasm';
 import type { GaussianPolicy } from './policy';
@@ -25,7 +27,15 @@ export interface TrpoSettings {
   entropyCoef: number;
   /** Fisher-vector products on every k-th sample (1 = all). */
   fvpSubsample: number;
+  /** Accept a line-search step with mean KL ≤ this × maxKl (default: the schema's). */
+  lineSearchKlRatio?: number;
+  /** Step-size factor per rejected line-search step (default: the schema's). */
+  lineSearchBacktrack?: number;
+  /** Conjugate gradient stops once the squared residual is at most this (default: the schema's). */
+  cgResidualTolerance?: number;
 }
+
+const DEFAULTS = trpoSettingsSchema.parse(undefined);
 
 export interface TrpoStats {
   kl: number;
@@ -75,21 +85,18 @@ export function trpoStep(policy: GaussianPolicy, nets: TrpoNets, batch: PolicyBa
   net.input.set(normObs.subarray(0, rows * obsDim));
   const meanOld = Float32Array.from(net.forward(rows));
   const logStdOld = Float64Array.from(policy.logStd);
-  const invVar = Float64Array.from(logStdOld, (l) => Math.exp(-2 * l));
+  const invVar = inverseVariance(logStdOld);
   const logpOld = logProb(actions, meanOld, logStdOld, rows);
 
-  // Surrogate gradient at the current policy, where every ratio is 1.
+  // Surrogate gradient at the current policy, where every ratio is 1: the mean
+  // over rows of A·∇ log π, plus the entropy bonus's (1 per log-std).
   const dMean = new Float32Array(rows * d);
   const g = new Float64Array(nFlat);
+  const gLogStd = g.subarray(nMlp);
   let advMean = 0;
   for (let i = 0; i < rows; i++) {
-    const a = advantages[i];
-    advMean += a;
-    for (let j = 0; j < d; j++) {
-      const diff = actions[i * d + j] - meanOld[i * d + j];
-      dMean[i * d + j] = (a * diff * invVar[j]) / rows;
-      g[nMlp + j] += (a * (diff * diff * invVar[j] - 1)) / rows;
-    }
+    advMean += advantages[i];
+    addLogProbGradient(actions, meanOld, invVar, i, advantages[i], rows, dMean, gLogStd);
   }
   for (let j = 0; j < d; j++) g[nMlp + j] += s.entropyCoef;
   const surrogateBefore = advMean / rows + s.entropyCoef * entropy(logStdOld);
@@ -110,7 +117,7 @@ export function trpoStep(policy: GaussianPolicy, nets: TrpoNets, batch: PolicyBa
   }
   const fvp = fisherVectorProduct(fvpNet, fvpRows, invVar, nMlp, s.cgDamping);
 
-  const step = conjugateGradient(fvp, g, s.cgIterations).x;
+  const step = conjugateGradient(fvp, g, s.cgIterations, s.cgResidualTolerance ?? DEFAULTS.cgResidualTolerance).x;
   const shs = 0.5 * dot(step, fvp(step));
   const stats: TrpoStats = { kl: 0, entropy: entropy(logStdOld), surrogateImprove: 0, expectedImprove: 0, lineSearchSteps: 0, accepted: false };
   if (!(shs > 0) || !Number.isFinite(shs)) return stats;
@@ -118,6 +125,8 @@ export function trpoStep(policy: GaussianPolicy, nets: TrpoNets, batch: PolicyBa
   const fullStep = step.map((v) => v / lm);
   stats.expectedImprove = assertFinite('TRPO expected improvement', dot(g, fullStep));
 
+  const klRatio = s.lineSearchKlRatio ?? DEFAULTS.lineSearchKlRatio;
+  const backtrack = s.lineSearchBacktrack ?? DEFAULTS.lineSearchBacktrack;
   const theta0 = policy.getFlat();
   const theta = new Float64Array(nFlat);
   const logpNew = new Float64Array(rows);
@@ -134,14 +143,14 @@ export function trpoStep(policy: GaussianPolicy, nets: TrpoNets, batch: PolicyBa
     const kl = meanKl(meanOld, logStdOld, meanNew, policy.logStd, rows);
     const improve = surr - surrogateBefore;
     stats.lineSearchSteps = ls + 1;
-    if (Number.isFinite(surr) && Number.isFinite(kl) && kl <= 1.5 * s.maxKl && improve >= 0) {
+    if (Number.isFinite(surr) && Number.isFinite(kl) && kl <= klRatio * s.maxKl && improve >= 0) {
       stats.kl = kl;
       stats.surrogateImprove = improve;
       stats.entropy = entropy(policy.logStd);
       stats.accepted = true;
       return stats;
     }
-    fraction *= 0.5;
+    fraction *= backtrack;
   }
   policy.setFlat(theta0);
   return stats;

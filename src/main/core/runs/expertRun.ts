@@ -1,9 +1,25 @@
+/**
+ * An expert run: TRPO or PPO on the environment's true reward
+ * (docs/algorithms.md, "Expert: TRPO" and "Expert: PPO").
+ */
 import type { ExpertConfig } from '../../../shared/runConfigs';
 import type { RunSummary } from '../../../shared/progress';
-import { runOnPolicy } from './onPolicyRun';
+import { OnPolicyTraining } from './onPolicyRun';
 import type { RunContext } from './runContext';
 
-/** Trains an expert policy with TRPO or PPO on the environment's true reward. */
-export function runExpert(c: ExpertConfig, ctx: RunContext): Promise<RunSummary> {
-  return runOnPolicy('expert', { ...c, updatesPerIteration: 1 }, ctx);
+export async function runExpert(c: ExpertConfig, ctx: RunContext): Promise<RunSummary> {
+  const run = await OnPolicyTraining.open('expert', c, ctx);
+  try {
+    run.start();
+    while (!run.done) {
+      // Roll out, then one update: advantages, policy step, value fit (learn/trpo.ts, learn/ppo.ts).
+      const rollout = run.rollout();
+      run.update(rollout, rollout.rewards);
+      // Metrics row, periodic evaluation and checkpoint.
+      await run.endIteration();
+    }
+    return run.finish();
+  } finally {
+    run.dispose();
+  }
 }

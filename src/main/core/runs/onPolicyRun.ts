@@ -1,14 +1,16 @@
 /**
- * The training loop shared by expert runs (TRPO/PPO on the true reward) and
- * GAIL (the same optimisers on the discriminator's reward): roll out, update,
- * report metrics, evaluate, checkpoint; resumable from any checkpoint with
- * bit-identical results, because every piece of state (weights, optimiser
- * moments, normalisers, RNG streams, the environments' exact MuJoCo state and
- * counters) is saved.
+ * The phases an on-policy run is made of (expert runs: TRPO/PPO on the true
+ * reward; GAIL: the same optimisers on the discriminator's reward), as small
+ * named steps; each run kind's file (expertRun.ts, gailRun.ts) writes its own
+ * loop from them, so the order of the phases is visible in one place.
+ * Resumable from any checkpoint with bit-identical results, because every
+ * piece of state (weights, optimiser moments, normalisers, RNG streams, the
+ * environments' exact MuJoCo state and counters) is saved
+ * (docs/architecture.md, "Stopping, checkpoints and crash recovery").
  */
 import type { PpoSettingsConfig, TrpoSettingsConfig } from '../../../shared/runConfigs';
 import type { EvaluationResult, RunSummary } from '../../../shared/progress';
-import type { RngState } from '../math/rng';
+import type { Rng, RngState } from '../math/rng';
 import { NonFiniteError } from '../learn/divergence';
 import { evaluatePolicy } from '../learn/evaluate';
 import { GaussianPolicy, type PolicyFile } from '../learn/policy';
@@ -38,20 +40,12 @@ export interface OnPolicySettings {
   algorithm: 'trpo' | 'ppo';
   trpo: TrpoSettingsConfig;
   ppo: PpoSettingsConfig;
-  /** Policy updates (each with its own rollout) per iteration: GAIL's g_step. */
-  updatesPerIteration: number;
 }
 
-/** What GAIL adds to the loop; the expert run passes none of it. */
-export interface OnPolicyHooks {
-  /** Called once the policy exists (e.g. BC warm start) unless resuming. */
-  prepare?(policy: GaussianPolicy, sim: SimModel): void;
-  /** Rewards the optimiser maximises (default: the true env rewards). */
-  rewards?(rollout: Rollout, timer: PhaseTimer): Float64Array;
-  /** Work after the policy updates of an iteration (GAIL: the discriminator step); returns metrics. */
-  afterUpdates?(rollout: Rollout, timer: PhaseTimer): Record<string, number>;
-  getState?(): unknown;
-  setState?(state: unknown): void;
+/** What a run kind adds to the checkpoint (GAIL: its discriminator and expert-sampling stream). */
+export interface ExtraState {
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 
 interface Checkpoint {
@@ -63,170 +57,226 @@ interface Checkpoint {
   vec: VecEnvState;
   rngs: { act: RngState; train: RngState };
   episodes: ReturnType<EpisodeWindow['getState']>;
+  /** The run kind's ExtraState (the name is older than the type; checkpoints keep it). */
   hooks: unknown;
 }
 
-export async function runOnPolicy(
-  kind: 'expert' | 'gail',
-  s: OnPolicySettings,
-  ctx: RunContext,
-  hooks: OnPolicyHooks = {},
-): Promise<RunSummary> {
-  const startWall = performance.now();
-  const sim = await SimModel.load(s.env);
-  const streams = seedStreams(s.seed);
-  const vec = new VecEnv(sim, s.numEnvs, streams.envSeed);
-  const spec = sim.spec;
-  const policy = new GaussianPolicy(
-    { env: spec.id, obsDim: spec.obsDim, actDim: spec.actDim, hiddenSizes: s.hiddenSizes, actLow: spec.actLow, actHigh: spec.actHigh },
-    undefined,
-    streams.init,
-  );
-  const { act, train } = streams;
-  const optimizer: PolicyOptimizer =
-    s.algorithm === 'trpo'
-      ? new TrpoOptimizer(policy, s.trpo, s.hiddenSizes, s.numEnvs, streams.init, train)
-      : new PpoOptimizer(policy, s.ppo, s.hiddenSizes, s.numEnvs, streams.init, train);
-  const episodes = new EpisodeWindow();
-  let iteration = 0;
-  let envSteps = 0;
-  let resumedFrom: number | null = null;
+export class OnPolicyTraining {
+  /** Completed iterations. */
+  iteration = 0;
+  envSteps = 0;
+  readonly timer = new PhaseTimer();
+  private resumedFrom: number | null = null;
+  private readonly episodes = new EpisodeWindow();
+  private readonly collector: RolloutCollector;
+  private readonly startWall: number;
+  private sessionStart = 0;
+  private sessionSteps0 = 0;
+  /** The current iteration's update metrics and the number of episodes it finished. */
+  private updateMetrics: Record<string, number>[] = [];
+  private episodesFinished = 0;
 
-  try {
-    const latest = ctx.resume ? ctx.storage.latestCheckpoint<Checkpoint>(ctx.resumeAtMost) : null;
-    if (latest) {
-      const c = latest.state;
-      const restored = GaussianPolicy.fromFile(c.policy);
-      policy.params.set(restored.params);
-      policy.logStd.set(restored.logStd);
-      policy.obsNorm.setState(c.policy.obsNorm);
-      policy.syncForward();
-      optimizer.setState(c.optimizer);
-      vec.setState(c.vec);
-      act.setState(c.rngs.act);
-      train.setState(c.rngs.train);
-      episodes.setState(c.episodes);
-      hooks.setState?.(c.hooks);
-      iteration = c.iteration;
-      envSteps = c.envSteps;
-      resumedFrom = iteration;
-    } else {
-      vec.reset();
-      hooks.prepare?.(policy, sim);
+  private constructor(
+    private readonly kind: 'expert' | 'gail',
+    private readonly s: OnPolicySettings,
+    private readonly ctx: RunContext,
+    private readonly extra: ExtraState | undefined,
+    startWall: number,
+    private readonly sim: SimModel,
+    private readonly vec: VecEnv,
+    readonly policy: GaussianPolicy,
+    readonly optimizer: PolicyOptimizer,
+    private readonly act: Rng,
+    private readonly train: Rng,
+  ) {
+    this.startWall = startWall;
+    this.collector = new RolloutCollector(vec, policy, act, optimizer.stepsPerEnv, s.clipActions);
+  }
+
+  /** Loads the environment and makes the policy and its optimiser (TRPO or PPO) from the run's seed streams. */
+  static async open(kind: 'expert' | 'gail', s: OnPolicySettings, ctx: RunContext, extra?: ExtraState): Promise<OnPolicyTraining> {
+    const startWall = performance.now();
+    const sim = await SimModel.load(s.env);
+    const streams = seedStreams(s.seed);
+    const vec = new VecEnv(sim, s.numEnvs, streams.envSeed);
+    const spec = sim.spec;
+    const policy = new GaussianPolicy(
+      { env: spec.id, obsDim: spec.obsDim, actDim: spec.actDim, hiddenSizes: s.hiddenSizes, actLow: spec.actLow, actHigh: spec.actHigh },
+      undefined,
+      streams.init,
+    );
+    const optimizer: PolicyOptimizer =
+      s.algorithm === 'trpo'
+        ? new TrpoOptimizer(policy, s.trpo, s.hiddenSizes, s.numEnvs, streams.init, streams.train)
+        : new PpoOptimizer(policy, s.ppo, s.hiddenSizes, s.numEnvs, streams.init, streams.train);
+    return new OnPolicyTraining(kind, s, ctx, extra, startWall, sim, vec, policy, optimizer, streams.act, streams.train);
+  }
+
+  /**
+   * Continues from the latest checkpoint when resuming; otherwise resets the
+   * environments and calls `fresh` (e.g. GAIL's BC warm start). Reports the start.
+   */
+  start(fresh?: (policy: GaussianPolicy) => void): void {
+    const latest = this.ctx.resume ? this.ctx.storage.latestCheckpoint<Checkpoint>(this.ctx.resumeAtMost) : null;
+    if (latest) this.restore(latest.state);
+    else {
+      this.vec.reset();
+      fresh?.(this.policy);
     }
-    ctx.sink.emit({ type: 'started', kind, env: spec.id, backend: ctx.backend, resumedFrom });
+    this.ctx.sink.emit({ type: 'started', kind: this.kind, env: this.sim.spec.id, backend: this.ctx.backend, resumedFrom: this.resumedFrom });
+    this.sessionStart = performance.now();
+    this.sessionSteps0 = this.envSteps;
+  }
 
-    const collector = new RolloutCollector(vec, policy, act, optimizer.stepsPerEnv, s.clipActions);
-    const sessionStart = performance.now();
-    const sessionSteps0 = envSteps;
-    const timer = new PhaseTimer();
+  /** Whether the env-step budget is spent. */
+  get done(): boolean {
+    return this.envSteps >= this.s.totalSteps;
+  }
 
-    const checkpoint = (): void => {
-      const state: Checkpoint = {
-        format: 'imlab-checkpoint/1',
-        iteration,
-        envSteps,
-        policy: policy.toFile(),
-        optimizer: optimizer.getState(),
-        vec: vec.getState(),
-        rngs: { act: act.getState(), train: train.getState() },
-        episodes: episodes.getState(),
-        hooks: hooks.getState?.() ?? null,
-      };
-      const file = ctx.storage.saveCheckpoint(iteration, state);
-      ctx.sink.emit({ type: 'checkpoint', iteration, envSteps, file });
-    };
+  /** Rolls the policy out for one update (stepsPerEnv × numEnvs steps, true rewards in `rewards`). */
+  rollout(): Rollout {
+    const rollout = this.collector.collect(this.timer);
+    this.episodes.add(rollout.episodeReturns, rollout.episodeLengths);
+    this.episodesFinished += rollout.episodeReturns.length;
+    return rollout;
+  }
 
-    while (envSteps < s.totalSteps) {
-      const updateMetrics: Record<string, number>[] = [];
-      let rollout: Rollout | undefined;
-      const finished: number[] = [];
-      for (let u = 0; u < s.updatesPerIteration; u++) {
-        rollout = collector.collect(timer);
-        episodes.add(rollout.episodeReturns, rollout.episodeLengths);
-        finished.push(...rollout.episodeReturns);
-        const r = rollout;
-        updateMetrics.push(
-          atStep(iteration + 1, envSteps, () => {
-            const rewards = hooks.rewards ? hooks.rewards(r, timer) : r.rewards;
-            return optimizer.update(r, rewards, timer, envSteps / s.totalSteps);
-          }),
-        );
-        envSteps += rollout.steps * rollout.numEnvs;
-      }
-      const extra = hooks.afterUpdates ? atStep(iteration + 1, envSteps, () => hooks.afterUpdates!(rollout!, timer)) : {};
-      iteration++;
-      const seconds = (performance.now() - sessionStart) / 1000;
-      const values: Record<string, number> = {
-        ...averageMetrics(updateMetrics),
-        ...extra,
-        episodesFinished: finished.length,
-        episodesTotal: episodes.total,
-        envStepsPerSec: (envSteps - sessionSteps0) / seconds,
-        ...timer.fractions(),
-      };
-      if (episodes.returns.length) {
-        values.episodeReturn = episodes.meanReturn();
-        values.episodeLength = episodes.meanLength();
-      }
-      ctx.sink.emit({ type: 'metrics', iteration, envSteps, values });
+  /**
+   * One optimiser update on the rollout, maximising `rewards`: advantages,
+   * policy step, value fit (learn/trpo.ts, learn/ppo.ts). Then counts the
+   * rollout's env steps.
+   */
+  update(rollout: Rollout, rewards: Float64Array): void {
+    this.updateMetrics.push(this.atCurrentStep(() => this.optimizer.update(rollout, rewards, this.timer, this.envSteps / this.s.totalSteps)));
+    this.envSteps += rollout.steps * rollout.numEnvs;
+  }
 
-      if (s.evalEvery > 0 && iteration % s.evalEvery === 0) {
-        const ev = evaluatePolicy(sim, policy, { episodes: s.evalEpisodes, deterministic: true, seed: evalSeed(s.seed, iteration), clipActions: s.clipActions });
-        ctx.sink.emit({ type: 'evaluation', iteration, envSteps, final: false, result: ev.result });
-      }
-      const last = envSteps >= s.totalSteps;
-      // Training is synchronous; yielding here lets a stop request (SIGTERM, a lost coordinator) arrive.
-      await yieldToEventLoop();
-      if (!last && s.checkpointEvery > 0 && iteration % s.checkpointEvery === 0) checkpoint();
-      if (ctx.signal?.aborted && !last) {
-        if (s.checkpointEvery === 0 || iteration % s.checkpointEvery !== 0) checkpoint();
-        throw new RunInterrupted(iteration);
-      }
+  /** Runs fn, naming the iteration in progress and the env step in a non-finite-value error. */
+  atCurrentStep<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof NonFiniteError) throw new NonFiniteError(`${e.quantity} at iteration ${this.iteration + 1} (env step ${this.envSteps})`);
+      throw e;
     }
+  }
 
-    checkpoint();
+  /**
+   * Closes the iteration: its metrics row (the updates' means, then `extra`),
+   * the periodic evaluation, the periodic checkpoint, and a requested stop
+   * (checkpoint, then RunInterrupted).
+   */
+  async endIteration(extra: Record<string, number> = {}): Promise<void> {
+    this.iteration++;
+    this.report(extra);
+    const { s, iteration } = this;
+    if (s.evalEvery > 0 && iteration % s.evalEvery === 0) {
+      const ev = evaluatePolicy(this.sim, this.policy, { episodes: s.evalEpisodes, deterministic: true, seed: evalSeed(s.seed, iteration), clipActions: s.clipActions });
+      this.ctx.sink.emit({ type: 'evaluation', iteration, envSteps: this.envSteps, final: false, result: ev.result });
+    }
+    const last = this.done;
+    // Training is synchronous; yielding here lets a stop request (SIGTERM, a lost coordinator) arrive.
+    await yieldToEventLoop();
+    const due = s.checkpointEvery > 0 && iteration % s.checkpointEvery === 0;
+    if (!last && due) this.checkpoint();
+    if (this.ctx.signal?.aborted && !last) {
+      if (!due) this.checkpoint();
+      throw new RunInterrupted(iteration);
+    }
+  }
+
+  /** The final checkpoint, policy.json and the final evaluation; returns the run's summary. */
+  finish(): RunSummary {
+    const { s, ctx, policy } = this;
+    this.checkpoint();
     ctx.storage.writeJson(FILES.policy, policy.toFile());
     ctx.sink.emit({ type: 'artifact', name: 'policy', file: FILES.policy, summary: { params: policy.numFlat } });
-    const final: EvaluationResult = evaluatePolicy(sim, policy, {
+    const final: EvaluationResult = evaluatePolicy(this.sim, policy, {
       episodes: s.finalEvalEpisodes,
       deterministic: true,
       seed: evalSeed(s.seed, -1),
       clipActions: s.clipActions,
     }).result;
-    ctx.sink.emit({ type: 'evaluation', iteration, envSteps, final: true, result: final });
-    const sessionSeconds = (performance.now() - sessionStart) / 1000;
+    ctx.sink.emit({ type: 'evaluation', iteration: this.iteration, envSteps: this.envSteps, final: true, result: final });
+    const sessionSeconds = (performance.now() - this.sessionStart) / 1000;
     return {
       done: true,
-      kind,
-      env: spec.id,
+      kind: this.kind,
+      env: this.sim.spec.id,
       finalEval: { mean: final.mean, std: final.std, episodes: final.episodes },
-      envSteps,
-      envStepsPerSec: (envSteps - sessionSteps0) / Math.max(sessionSeconds, 1e-9),
+      envSteps: this.envSteps,
+      envStepsPerSec: (this.envSteps - this.sessionSteps0) / Math.max(sessionSeconds, 1e-9),
       backend: ctx.backend,
-      wallSeconds: (performance.now() - startWall) / 1000,
+      wallSeconds: (performance.now() - this.startWall) / 1000,
       artifacts: { policy: FILES.policy },
-      details: { iterations: iteration },
+      details: { iterations: this.iteration },
     };
-  } finally {
-    optimizer.dispose();
-    vec.dispose();
-    sim.dispose();
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.vec.dispose();
+    this.sim.dispose();
+  }
+
+  private report(extra: Record<string, number>): void {
+    const { episodes } = this;
+    const seconds = (performance.now() - this.sessionStart) / 1000;
+    const values: Record<string, number> = {
+      ...averageMetrics(this.updateMetrics),
+      ...extra,
+      episodesFinished: this.episodesFinished,
+      episodesTotal: episodes.total,
+      envStepsPerSec: (this.envSteps - this.sessionSteps0) / seconds,
+      ...this.timer.fractions(),
+    };
+    if (episodes.returns.length) {
+      values.episodeReturn = episodes.meanReturn();
+      values.episodeLength = episodes.meanLength();
+    }
+    this.ctx.sink.emit({ type: 'metrics', iteration: this.iteration, envSteps: this.envSteps, values });
+    this.updateMetrics = [];
+    this.episodesFinished = 0;
+  }
+
+  private checkpoint(): void {
+    const { iteration, envSteps } = this;
+    const state: Checkpoint = {
+      format: 'imlab-checkpoint/1',
+      iteration,
+      envSteps,
+      policy: this.policy.toFile(),
+      optimizer: this.optimizer.getState(),
+      vec: this.vec.getState(),
+      rngs: { act: this.act.getState(), train: this.train.getState() },
+      episodes: this.episodes.getState(),
+      hooks: this.extra?.getState() ?? null,
+    };
+    const file = this.ctx.storage.saveCheckpoint(iteration, state);
+    this.ctx.sink.emit({ type: 'checkpoint', iteration, envSteps, file });
+  }
+
+  private restore(c: Checkpoint): void {
+    const { policy } = this;
+    const restored = GaussianPolicy.fromFile(c.policy);
+    policy.params.set(restored.params);
+    policy.logStd.set(restored.logStd);
+    policy.obsNorm.setState(c.policy.obsNorm);
+    policy.syncForward();
+    this.optimizer.setState(c.optimizer);
+    this.vec.setState(c.vec);
+    this.act.setState(c.rngs.act);
+    this.train.setState(c.rngs.train);
+    this.episodes.setState(c.episodes);
+    this.extra?.setState(c.hooks);
+    this.iteration = c.iteration;
+    this.envSteps = c.envSteps;
+    this.resumedFrom = c.iteration;
   }
 }
 
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Runs fn, naming the iteration and env step in a non-finite-value error. */
-function atStep<T>(iteration: number, envSteps: number, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof NonFiniteError) throw new NonFiniteError(`${e.quantity} at iteration ${iteration} (env step ${envSteps})`);
-    throw e;
-  }
 }
 
 /** Mean of each metric over the updates of one iteration. */

@@ -9,7 +9,7 @@ export type DatasetLoader = (ref: string, field: string) => Dataset | Promise<Da
 export interface RunContext {
   sink: ProgressSink;
   storage: RunStorage;
-  /** The tfjs backend in use (recorded with the run). */
+  /** What computes the run's numbers, recorded with it (shared/computeBackend.ts's backendLabel). */
   backend: string;
   /** Aborting asks the run to checkpoint and stop after the current iteration. */
   signal?: AbortSignal;

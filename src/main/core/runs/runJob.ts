@@ -1,9 +1,10 @@
 /**
- * The single entry point of every run kind: validate the config, choose the
- * tfjs backend, execute, report. The CLI runs it in the foreground; the queue
+ * The single entry point of every run kind: validate the config, start tfjs
+ * where Behavioral Cloning will train, execute, report. The CLI runs it in the foreground; the queue
  * runs it in a child process, forwarding the sink's events
  * (docs/architecture.md).
  */
+import { backendLabel, type RunCompute } from '../../../shared/computeBackend';
 import type { ProgressSink, RunSummary } from '../../../shared/progress';
 import { runConfigSchema, type RunConfig } from '../../../shared/runConfigs';
 import { parseInput } from '../../../shared/validate';
@@ -29,14 +30,23 @@ export function parseRunConfig(input: unknown): RunConfig {
 
 export async function runJob(input: unknown, o: RunJobOptions): Promise<RunSummary> {
   const config = parseRunConfig(input);
-  // Each kind's code is loaded on demand: sampling and evaluation act through
-  // the plain-JS forward and never pay for loading tfjs in their process.
-  const learns = config.kind === 'expert' || config.kind === 'bc' || config.kind === 'gail';
-  const backend = learns ? await (await import('../learn/backend')).initBackend() : 'js';
+  // Every kind computes on the WebAssembly kernels; tfjs is started only where
+  // Behavioral Cloning trains (docs/algorithms.md, "Where the arithmetic runs").
+  const trainsBc = config.kind === 'bc' || (config.kind === 'gail' && config.bcWarmStartIterations > 0);
+  const compute: RunCompute = { compute: 'wasm-kernels', tfBackend: trainsBc ? await (await import('../learn/backend')).initBackend() : null };
   o.storage.writeJson(FILES.config, config);
-  const ctx: RunContext = { sink: o.sink, storage: o.storage, backend, signal: o.signal, resume: o.resume ?? false, resumeAtMost: o.resumeAtMost, loadDataset: o.loadDataset ?? loadDataset };
+  const ctx: RunContext = {
+    sink: o.sink,
+    storage: o.storage,
+    backend: backendLabel(compute),
+    signal: o.signal,
+    resume: o.resume ?? false,
+    resumeAtMost: o.resumeAtMost,
+    loadDataset: o.loadDataset ?? loadDataset,
+  };
   let summary: RunSummary;
   try {
+    // Each kind's code is loaded on demand: a process loads only what its kind uses.
     switch (config.kind) {
       case 'expert':
         summary = await (await import('./expertRun')).runExpert(config, ctx);
@@ -62,6 +72,7 @@ export async function runJob(input: unknown, o: RunJobOptions): Promise<RunSumma
     }
     throw e;
   }
+  summary = { ...summary, ...compute };
   o.storage.writeJson(FILES.summary, summary);
   o.sink.emit({ type: 'done', summary });
   return summary;
