@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newestMtime } from '../newestMtime';
 import type { ExecutorSetting } from '../../../shared/executors';
-import type { ChildMessage, StartMessage, StoredPlacement } from '../runs/processProtocol';
+import type { ChildMessage, StartMessage } from '../runs/processProtocol';
+import type { StoredPlacement } from '../store/store';
 
 export interface RunHandle {
   readonly pid: number;

@@ -5,9 +5,8 @@
 import type Database from 'better-sqlite3';
 import type { EnvId } from '../../../shared/envCatalog';
 import type { DatasetRow, MetricSeries, RunDetail, RunHealth, RunRow, RunStatus } from '../../../shared/runs';
-import type { ExecutorSetting } from '../../../shared/executors';
+import type { ExecutorSetting, RunPlacement } from '../../../shared/executors';
 import type { EvaluationResult } from '../../../shared/progress';
-import type { StoredPlacement } from '../runs/processProtocol';
 import { datasetStats, type Dataset, type Trajectory } from '../data/dataset';
 import { lttbIndices } from '../data/lttb';
 import { openDatabase, type Db } from './database';
@@ -24,6 +23,11 @@ export interface NewRun extends Pick<RunRow, 'name' | 'kind' | 'env' | 'method' 
   status?: RunStatus;
   /** Where it executes; null or absent: the queue's default. */
   executor?: ExecutorSetting | null;
+}
+
+/** Where a run executes, as stored with it: what the runs list shows, plus what its executor needs to reattach. */
+export interface StoredPlacement extends RunPlacement {
+  attach?: unknown;
 }
 
 /** A runs-table row as SQLite returns it (snake_case, JSON as text). */
