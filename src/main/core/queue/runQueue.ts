@@ -107,7 +107,7 @@ export class RunQueue {
         }
         continue;
       }
-      const pid = (this.store.db.prepare('SELECT pid FROM runs WHERE id = ?').get(run.id) as { pid: number | null }).pid;
+      const pid = this.store.runPid(run.id);
       if (pid && processAlive(pid)) await stopOrphan(pid);
       this.store.updateRun(run.id, { status: 'interrupted', pid: null, error: 'the coordinator stopped while this run was running' });
       this.emitRun(run.id);
@@ -195,8 +195,8 @@ export class RunQueue {
    */
   retry(id: number): number {
     const run = this.requireRun(id);
-    const existing = this.store.db.prepare('SELECT id FROM runs WHERE retry_of = ? ORDER BY id LIMIT 1').get(id) as { id: number } | undefined;
-    if (existing) return existing.id;
+    const existing = this.store.nextAttemptOf(id);
+    if (existing !== null) return existing;
     if (run.status === 'running' || run.status === 'queued') throw new ImlabError('invalid_input', `Run ${id} is ${run.status}; cancel it before retrying.`, 'id');
     const config = this.store.runConfig(id);
     const [newId] = this.store.createRuns(
@@ -219,13 +219,7 @@ export class RunQueue {
       ],
       (rid) => this.freshRunDir(rid),
     );
-    this.store.db.transaction(() => {
-      for (const dependent of this.store.dependents(id)) {
-        this.store.db.prepare('UPDATE run_dependencies SET depends_on = ? WHERE run_id = ? AND depends_on = ?').run(newId, dependent, id);
-        this.store.db.prepare(`UPDATE runs SET status = 'queued', error = NULL WHERE id = ? AND status = 'blocked'`).run(dependent);
-        this.rewriteRef(dependent, id, newId);
-      }
-    })();
+    this.store.retargetDependents(id, newId);
     this.store.dependents(newId).forEach((d) => this.emitRun(d));
     this.emitRun(newId);
     this.emitQueue();
@@ -253,8 +247,7 @@ export class RunQueue {
   private unblockDependents(id: number): void {
     const blocked = this.store.blockedDependents(id);
     if (blocked.length === 0) return;
-    const mark = this.store.db.prepare(`UPDATE runs SET status = 'queued', error = NULL WHERE id = ? AND status = 'blocked'`);
-    this.store.db.transaction(() => blocked.forEach((d) => mark.run(d)))();
+    this.store.requeueBlocked(blocked);
     const reblocked = new Set(this.store.blockDependents());
     blocked.filter((d) => !reblocked.has(d)).forEach((d) => this.emitRun(d));
     reblocked.forEach((d) => this.emitRun(d));
@@ -397,8 +390,7 @@ export class RunQueue {
       case 'started': {
         this.store.updateRun(id, { backend: e.backend });
         if (e.resumedFrom !== null) {
-          const ck = this.store.db.prepare('SELECT env_steps FROM checkpoints WHERE run_id = ? AND iteration = ?').get(id, e.resumedFrom) as { env_steps: number } | undefined;
-          this.store.rewindProgress(id, e.resumedFrom, ck?.env_steps ?? 0);
+          this.store.rewindProgress(id, e.resumedFrom, this.store.checkpointEnvSteps(id, e.resumedFrom) ?? 0);
         }
         this.emitRun(id);
         break;
@@ -557,11 +549,6 @@ export class RunQueue {
       }
     }
     return refs;
-  }
-
-  private rewriteRef(runId: number, from: number, to: number): void {
-    const config = JSON.stringify(this.store.runConfig(runId)).replace(new RegExp(`"run:${from}"`, 'g'), `"run:${to}"`);
-    this.store.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(config, runId);
   }
 
   /** runs/<id>, or runs/<id>-<n> when a folder of that name is left over (e.g. from an older database): a folder is never reused. */

@@ -57,6 +57,8 @@ interface RunDbRow extends Pick<RunRow, 'id' | 'name' | 'kind' | 'env' | 'method
 /** The next id of a table: one past the highest it ever gave (migration 3), so a deleted row's id is never handed out again. */
 const NEXT_ID = (table: 'runs' | 'datasets') => `(SELECT last_id + 1 FROM id_high_water WHERE tbl = '${table}')`;
 
+const REQUEUE_BLOCKED = `UPDATE runs SET status = 'queued', error = NULL WHERE id = ? AND status = 'blocked'`;
+
 const RUN_COLUMNS = `r.*, (SELECT group_concat(depends_on) FROM run_dependencies d WHERE d.run_id = r.id) AS deps`;
 
 function toRow(r: RunDbRow): RunRow {
@@ -111,6 +113,17 @@ export interface MetricsQuery {
   raw?: boolean;
 }
 
+/** A succeeded BC or GAIL run as the results table reads it (config and health as stored JSON text). */
+export interface ImitationRunRow {
+  id: number;
+  env: string;
+  kind: string;
+  trajectories: number;
+  final_mean: number;
+  config: string;
+  health: string | null;
+}
+
 export interface StoredTrajectory extends Trajectory {
   id: number;
   label: string;
@@ -130,7 +143,7 @@ function blobF64(b: Buffer): Float64Array {
 }
 
 export class Store {
-  readonly db: Db;
+  private readonly db: Db;
   private readonly nameIds = new Map<string, number>();
 
   constructor(path: string, options: { readonly?: boolean } = {}) {
@@ -241,6 +254,18 @@ export class Store {
     return r?.dir ?? null;
   }
 
+  /** The process id a running run was started with (null: none recorded, or no such run). */
+  runPid(id: number): number | null {
+    const r = this.db.prepare('SELECT pid FROM runs WHERE id = ?').get(id) as { pid: number | null } | undefined;
+    return r?.pid ?? null;
+  }
+
+  /** The run that retried `id` (its next attempt), if any. */
+  nextAttemptOf(id: number): number | null {
+    const r = this.db.prepare('SELECT id FROM runs WHERE retry_of = ? ORDER BY id LIMIT 1').get(id) as { id: number } | undefined;
+    return r?.id ?? null;
+  }
+
   listRuns(q: ListRunsQuery = {}): RunRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
@@ -319,6 +344,30 @@ export class Store {
 
   dependents(id: number): number[] {
     return (this.db.prepare('SELECT run_id FROM run_dependencies WHERE depends_on = ?').all(id) as { run_id: number }[]).map((r) => r.run_id);
+  }
+
+  /**
+   * The runs that depend on `from` depend on `to` instead, in one transaction:
+   * their dependency rows and their config references (run:<from> becomes
+   * run:<to>) move, and those that were blocked wait again.
+   */
+  retargetDependents(from: number, to: number): void {
+    const move = this.db.prepare('UPDATE run_dependencies SET depends_on = ? WHERE run_id = ? AND depends_on = ?');
+    const unblock = this.db.prepare(REQUEUE_BLOCKED);
+    const setConfig = this.db.prepare('UPDATE runs SET config = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const dependent of this.dependents(from)) {
+        move.run(to, dependent, from);
+        unblock.run(dependent);
+        setConfig.run(JSON.stringify(this.runConfig(dependent)).replace(new RegExp(`"run:${from}"`, 'g'), `"run:${to}"`), dependent);
+      }
+    })();
+  }
+
+  /** Of `ids`, the runs that are blocked wait (queued) again, in one transaction. */
+  requeueBlocked(ids: number[]): void {
+    const unblock = this.db.prepare(REQUEUE_BLOCKED);
+    this.db.transaction(() => ids.forEach((id) => unblock.run(id)))();
   }
 
   updateRun(
@@ -471,8 +520,44 @@ export class Store {
     })();
   }
 
+  /** The env steps a run had taken at its checkpoint of `iteration` (null: no such checkpoint). */
+  checkpointEnvSteps(runId: number, iteration: number): number | null {
+    const r = this.db.prepare('SELECT env_steps FROM checkpoints WHERE run_id = ? AND iteration = ?').get(runId, iteration) as { env_steps: number } | undefined;
+    return r?.env_steps ?? null;
+  }
+
   insertCheckpoint(runId: number, iteration: number, envSteps: number, file: string): void {
     this.db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, iteration, env_steps, file, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, iteration, envSteps, file, Date.now());
+  }
+
+  /**
+   * Succeeded imitation runs (BC, GAIL) with a final return, the results
+   * table's input, ordered by env, kind, k and id; of one sweep if given.
+   */
+  succeededImitationRuns(sweepId?: number): ImitationRunRow[] {
+    return this.db
+      .prepare(
+        `SELECT id, env, kind, trajectories, final_mean, config, health FROM runs
+         WHERE status = 'succeeded' AND kind IN ('bc', 'gail') AND final_mean IS NOT NULL ${sweepId !== undefined ? 'AND sweep_id = ?' : ''}
+         ORDER BY env, kind, trajectories, id`,
+      )
+      .all(...(sweepId !== undefined ? [sweepId] : [])) as ImitationRunRow[];
+  }
+
+  /** Per run, the mean of its last `count` periodic deterministic evaluations (one query for all runs). */
+  lastEvaluationMeans(ids: number[], count: number): Map<number, number> {
+    const out = new Map<number, number>();
+    if (ids.length === 0) return out;
+    const rows = this.db
+      .prepare(
+        `SELECT run_id, avg(mean) AS m FROM (
+           SELECT run_id, mean, row_number() OVER (PARTITION BY run_id ORDER BY iteration DESC) AS k
+           FROM evaluations WHERE final = 0 AND mode = 'deterministic' AND run_id IN (SELECT value FROM json_each(?))
+         ) WHERE k <= ? GROUP BY run_id`,
+      )
+      .all(JSON.stringify(ids), count) as { run_id: number; m: number }[];
+    for (const r of rows) out.set(r.run_id, r.m);
+    return out;
   }
 
   metricNames(runId: number): string[] {
