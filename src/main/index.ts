@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { API_EVENTS, API_METHODS, ipcChannel } from '../shared/api';
-import { isImlabError } from '../shared/errors';
 import { ChildProcessExecutor } from './core/queue/executor';
 import { startCoordinator, type Coordinator } from './core/service';
+import { toWireError } from './core/wireError';
 
 let coordinator: Coordinator | undefined;
 
@@ -58,7 +58,7 @@ void app.whenReady().then(async () => {
       try {
         return { ok: true, value: await (c.api[method] as (r: unknown) => Promise<unknown>)(request) };
       } catch (e) {
-        return { ok: false, error: isImlabError(e) ? e.toJSON() : { code: 'internal', message: (e as Error).message } };
+        return { ok: false, error: toWireError(e) };
       }
     });
   }
