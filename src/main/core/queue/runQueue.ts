@@ -17,7 +17,7 @@ import { sweepSpecSchema, type SweepSpecInput } from '../../../shared/sweeps';
 import { parseInput } from '../../../shared/validate';
 import type { DataHome } from '../home';
 import { GAIL_HEALTH_METRICS, gailHealth, healthPoints } from '../learn/gailHealth';
-import type { ChildMessage, StartMessage } from '../runs/processProtocol';
+import { EXIT, type ChildMessage, type StartMessage } from '../runs/processProtocol';
 import { appendRunLog } from '../runs/runLog';
 import { parseRunConfig } from '../runs/runJob';
 import { FILES, loadDataset, decodeTrajectory } from '../runs/storage';
@@ -429,7 +429,7 @@ export class RunQueue {
     }
     const now = Date.now();
     if (!this.store.getRun(id)) return;
-    if (code === 0 && a.summary) {
+    if (code === EXIT.succeeded && a.summary) {
       try {
         this.importArtifacts(id, a);
         this.store.updateRun(id, { status: 'succeeded', finishedAt: now, pid: null, summary: a.summary });
@@ -440,7 +440,7 @@ export class RunQueue {
       }
     } else if (a.cancelRequested) {
       this.store.updateRun(id, { status: 'cancelled', finishedAt: now, pid: null });
-    } else if (code === 3 || a.stopRequested) {
+    } else if (code === EXIT.interrupted || a.stopRequested) {
       this.store.updateRun(id, { status: 'interrupted', pid: null, error: a.interruption ? `${a.interruption}; resume continues from the last checkpoint` : 'stopped; resume continues from the last checkpoint' });
     } else {
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
@@ -526,11 +526,11 @@ export class RunQueue {
       const m = /^run:(\d+)$/.exec(ref);
       if (!m) continue;
       const upstream = this.store.getRun(Number(m[1]));
-      if (!upstream || upstream.status !== 'succeeded') throw new Error(`${field}: run ${m[1]} has not succeeded`);
+      if (!upstream || upstream.status !== 'succeeded') throw new ImlabError('invalid_input', `${field}: run ${m[1]} has not succeeded`, field);
       if (field === 'policy') out.policy = this.store.runDir(upstream.id);
       else {
         const ds = this.store.datasetBySourceRun(upstream.id);
-        if (ds === null) throw new Error(`dataset: run ${m[1]} produced no dataset`);
+        if (ds === null) throw new ImlabError('invalid_input', `dataset: run ${m[1]} produced no dataset`, field);
         out.dataset = `dataset:${ds}`;
       }
     }

@@ -4,6 +4,7 @@
  * runs it in a child process, forwarding the sink's events
  * (docs/architecture.md).
  */
+import { ImlabError } from '../../../shared/errors';
 import type { ProgressSink, RunSummary } from '../../../shared/progress';
 import { runConfigSchema, type RunConfig } from '../../../shared/runConfigs';
 import { parseInput } from '../../../shared/validate';
@@ -58,7 +59,7 @@ export async function runJob(input: unknown, o: RunJobOptions): Promise<RunSumma
     if (e instanceof NonFiniteError) {
       const last = o.storage.latestCheckpoint<{ iteration: number }>();
       const where = last ? `its last good checkpoint (iteration ${last.iteration}) can be resumed` : 'no checkpoint was written yet';
-      throw new Error(`Training diverged: ${e.message}; ${where}.`);
+      throw new ImlabError('diverged', `Training diverged: ${e.message}; ${where}.`);
     }
     throw e;
   }
