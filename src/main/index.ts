@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { API_EVENTS, API_METHODS, ipcChannel } from '../shared/api';
+import { APP_VERSION } from './appVersion';
 import { ChildProcessExecutor } from './core/queue/executor';
 import { startCoordinator, type Coordinator } from './core/service';
 import { toWireError } from './core/wireError';
@@ -42,7 +43,7 @@ function useElectronSqlite(): void {
 void app.whenReady().then(async () => {
   useElectronSqlite();
   coordinator = await startCoordinator({
-    appVersion: app.getVersion(),
+    appVersion: APP_VERSION,
     home: process.env.IMLAB_HOME ?? app.getPath('userData'),
     // Runs execute in Electron's own Node (no separate Node install needed).
     executor: new ChildProcessExecutor(join(import.meta.dirname, 'runProcess.js'), [], {
