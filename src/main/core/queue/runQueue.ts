@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { QueueState } from '../../../shared/api';
 import { DEFAULT_EXECUTOR, type ExecutorSetting } from '../../../shared/executors';
 import { ImlabError } from '../../../shared/errors';
+import { configRefs, formatRef } from '../../../shared/refs';
 import type { ProgressEvent, RunSummary } from '../../../shared/progress';
 import { FINISHED_STATUSES, type RunRow, type RunStatus } from '../../../shared/runs';
 import { sweepSpecSchema, type SweepSpecInput } from '../../../shared/sweeps';
@@ -520,18 +521,15 @@ export class RunQueue {
   private resolveRefs(run: RunRow): unknown {
     const config = this.store.runConfig(run.id) as Record<string, unknown>;
     const out = { ...config };
-    for (const field of ['policy', 'dataset'] as const) {
-      const ref = config[field];
-      if (typeof ref !== 'string') continue;
-      const m = /^run:(\d+)$/.exec(ref);
-      if (!m) continue;
-      const upstream = this.store.getRun(Number(m[1]));
-      if (!upstream || upstream.status !== 'succeeded') throw new ImlabError('invalid_input', `${field}: run ${m[1]} has not succeeded`, field);
+    for (const { field, ref } of configRefs(config)) {
+      if (ref.kind !== 'run') continue;
+      const upstream = this.store.getRun(ref.id);
+      if (!upstream || upstream.status !== 'succeeded') throw new ImlabError('invalid_input', `${field}: run ${ref.id} has not succeeded`, field);
       if (field === 'policy') out.policy = this.store.runDir(upstream.id);
       else {
         const ds = this.store.datasetBySourceRun(upstream.id);
-        if (ds === null) throw new ImlabError('invalid_input', `dataset: run ${m[1]} produced no dataset`, field);
-        out.dataset = `dataset:${ds}`;
+        if (ds === null) throw new ImlabError('invalid_input', `dataset: run ${ref.id} produced no dataset`, field);
+        out.dataset = formatRef({ kind: 'dataset', id: ds });
       }
     }
     return out;
@@ -540,13 +538,10 @@ export class RunQueue {
   /** Runs a config's run:<id> references point at: they must succeed first. */
   private upstreamOf(c: unknown): { id: number }[] {
     const refs: { id: number }[] = [];
-    for (const field of ['policy', 'dataset']) {
-      const ref = (c as Record<string, unknown>)[field];
-      const m = typeof ref === 'string' ? /^run:(\d+)$/.exec(ref) : null;
-      if (m) {
-        if (!this.store.getRun(Number(m[1]))) throw new ImlabError('not_found', `${field}: run ${m[1]} does not exist.`, field);
-        refs.push({ id: Number(m[1]) });
-      }
+    for (const { field, ref } of configRefs(c)) {
+      if (ref.kind !== 'run') continue;
+      if (!this.store.getRun(ref.id)) throw new ImlabError('not_found', `${field}: run ${ref.id} does not exist.`, field);
+      refs.push({ id: ref.id });
     }
     return refs;
   }

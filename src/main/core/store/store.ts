@@ -7,6 +7,7 @@ import type { EnvId } from '../../../shared/envCatalog';
 import type { DatasetRow, MetricSeries, RunDetail, RunHealth, RunRow, RunStatus } from '../../../shared/runs';
 import type { ExecutorSetting, RunPlacement } from '../../../shared/executors';
 import type { EvaluationResult } from '../../../shared/progress';
+import { formatRef, replaceRefs } from '../../../shared/refs';
 import { datasetStats, type Dataset, type Trajectory } from '../data/dataset';
 import { lttbIndices } from '../data/lttb';
 import { openDatabase, type Db } from './database';
@@ -106,6 +107,23 @@ export interface ListRunsQuery {
   offset?: number;
 }
 
+export type RunFilter = Pick<ListRunsQuery, 'status' | 'sweepId'>;
+
+/** The WHERE clause (on runs aliased r) of listRuns and countRuns, with its arguments. */
+function runFilter(q: RunFilter): { where: string; args: unknown[] } {
+  const conditions: string[] = [];
+  const args: unknown[] = [];
+  if (q.status?.length) {
+    conditions.push(`r.status IN (${q.status.map(() => '?').join(',')})`);
+    args.push(...q.status);
+  }
+  if (q.sweepId !== undefined) {
+    conditions.push('r.sweep_id = ?');
+    args.push(q.sweepId);
+  }
+  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', args };
+}
+
 export interface MetricsQuery {
   sinceStep?: number;
   untilStep?: number;
@@ -192,9 +210,9 @@ export class Store {
       const setConfig = this.db.prepare('UPDATE runs SET config = ? WHERE id = ?');
       runs.forEach((r, i) => {
         for (const d of r.dependsOn ?? []) dep.run(ids[i], typeof d === 'number' ? ids[d] : d.id);
-        // References to runs of this batch ("run:#<index>") become their ids.
-        const json = JSON.stringify(r.config);
-        if (json.includes('run:#')) setConfig.run(json.replace(/"run:#(\d+)"/g, (_m, k: string) => `"run:${ids[Number(k)]}"`), ids[i]);
+        // References to runs of this batch (run:#<index>), wherever they stand, become their ids.
+        const config = replaceRefs(r.config, (ref) => (ref.kind === 'batchRun' ? formatRef({ kind: 'run', id: ids[ref.index] }) : undefined));
+        if (config !== r.config) setConfig.run(JSON.stringify(config), ids[i]);
       });
       return ids;
     })();
@@ -267,33 +285,13 @@ export class Store {
   }
 
   listRuns(q: ListRunsQuery = {}): RunRow[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.status?.length) {
-      where.push(`r.status IN (${q.status.map(() => '?').join(',')})`);
-      args.push(...q.status);
-    }
-    if (q.sweepId !== undefined) {
-      where.push('r.sweep_id = ?');
-      args.push(q.sweepId);
-    }
-    const sql = `SELECT ${RUN_COLUMNS} FROM runs r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT ? OFFSET ?`;
-    args.push(q.limit ?? 100, q.offset ?? 0);
-    return (this.db.prepare(sql).all(...args) as RunDbRow[]).map(toRow);
+    const { where, args } = runFilter(q);
+    return (this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r ${where} ORDER BY r.id DESC LIMIT ? OFFSET ?`).all(...args, q.limit ?? 100, q.offset ?? 0) as RunDbRow[]).map(toRow);
   }
 
-  countRuns(q: Pick<ListRunsQuery, 'status' | 'sweepId'> = {}): number {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.status?.length) {
-      where.push(`status IN (${q.status.map(() => '?').join(',')})`);
-      args.push(...q.status);
-    }
-    if (q.sweepId !== undefined) {
-      where.push('sweep_id = ?');
-      args.push(q.sweepId);
-    }
-    return (this.db.prepare(`SELECT count(*) AS n FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(...args) as { n: number }).n;
+  countRuns(q: RunFilter = {}): number {
+    const { where, args } = runFilter(q);
+    return (this.db.prepare(`SELECT count(*) AS n FROM runs r ${where}`).get(...args) as { n: number }).n;
   }
 
   /** Queued runs whose dependencies all succeeded, best first. */
@@ -359,7 +357,7 @@ export class Store {
       for (const dependent of this.dependents(from)) {
         move.run(to, dependent, from);
         unblock.run(dependent);
-        setConfig.run(JSON.stringify(this.runConfig(dependent)).replace(new RegExp(`"run:${from}"`, 'g'), `"run:${to}"`), dependent);
+        setConfig.run(JSON.stringify(replaceRefs(this.runConfig(dependent), (ref) => (ref.kind === 'run' && ref.id === from ? formatRef({ kind: 'run', id: to }) : undefined))), dependent);
       }
     })();
   }

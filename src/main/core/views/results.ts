@@ -5,6 +5,7 @@
  * policy as reference rows, and the normalised score between them.
  */
 import { LAST_EVALUATIONS, type ResultsRow, type ResultsTable } from '../../../shared/results';
+import { parseRef } from '../../../shared/refs';
 import type { ImitationRunRow, Store } from '../store/store';
 
 function meanStd(xs: number[]): { mean: number; std: number } {
@@ -21,16 +22,13 @@ export async function resultsTable(
   const lastEvals = store.lastEvaluationMeans(runs.map((r) => r.id), LAST_EVALUATIONS);
   const expertByEnv = new Map<string, { returns: number[]; datasets: Set<number> }>();
   for (const r of runs) {
-    const ref = (JSON.parse(r.config) as { dataset?: string }).dataset ?? '';
-    const dsId = /^dataset:(\d+)$/.exec(ref)?.[1] ?? (() => {
-      const run = /^run:(\d+)$/.exec(ref)?.[1];
-      return run ? String(store.datasetBySourceRun(Number(run)) ?? '') : '';
-    })();
-    if (!dsId) continue;
+    const ref = parseRef((JSON.parse(r.config) as { dataset?: string }).dataset);
+    const dsId = ref?.kind === 'dataset' ? ref.id : ref?.kind === 'run' ? store.datasetBySourceRun(ref.id) : null;
+    if (dsId === null) continue;
     const e = expertByEnv.get(r.env) ?? { returns: [], datasets: new Set<number>() };
-    if (!e.datasets.has(Number(dsId))) {
-      e.datasets.add(Number(dsId));
-      const d = store.getDatasetRow(Number(dsId));
+    if (!e.datasets.has(dsId)) {
+      e.datasets.add(dsId);
+      const d = store.getDatasetRow(dsId);
       if (d) e.returns.push(d.meanReturn);
     }
     expertByEnv.set(r.env, e);
