@@ -1,9 +1,11 @@
 // Lint for the layer rules of docs/architecture.md, checked rather than remembered:
 // src/shared is pure TS (no Node, no DOM, no Electron); src/main/core never
-// imports electron; the renderer reaches the backend only through the Api.
+// imports electron, and its folders import only the layers below them
+// (lint/coreLayers.js); the renderer reaches the backend only through the Api.
 import svelte from 'eslint-plugin-svelte';
 import svelteParser from 'svelte-eslint-parser';
 import tseslint from 'typescript-eslint';
+import { coreLayersPlugin } from './lint/coreLayers.js';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'url', 'crypto', 'http', 'util'];
 
@@ -45,6 +47,11 @@ export default tseslint.config(
         { patterns: [{ group: ['electron', 'electron/*', '**/renderer/**', '**/preload/**'], message: 'The core runs in plain Node (CLI, web host, tests): never import electron or the renderer here.' }] },
       ],
     },
+  },
+  {
+    files: ['src/main/core/**/*.ts'],
+    plugins: { imlab: coreLayersPlugin },
+    rules: { 'imlab/core-layers': 'error' },
   },
   {
     // Components are linted too: TypeScript in <script lang="ts">, the same layer rules as the renderer's .ts files.

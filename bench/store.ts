@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lttbIndices } from '../src/main/core/data/lttb';
+import { openDatabase, type Db } from '../src/main/core/store/database';
 import { Store } from '../src/main/core/store/store';
 import type { MetricSeries } from '../src/shared/runs';
 import { machineInfo } from './machine';
@@ -149,34 +150,34 @@ function ingestCoordinator(store: Store, iterations: number): IngestResult {
  * transaction per iteration with the progress UPDATE the Store also runs. The
  * gaps between them and the Store's figures say where the time goes.
  */
-function ingestRaw(store: Store, iterations: number, perIteration: boolean, synchronousOff = false): IngestResult {
+function ingestRaw(store: Store, db: Db, iterations: number, perIteration: boolean, synchronousOff = false): IngestResult {
   const [runId] = store.createRuns([newRun(`ingest raw ${perIteration} ${synchronousOff}`)], dirOf);
   store.insertMetrics(runId, -1, 0, iterationValues(0)); // registers the names
-  const ids = ITERATION_NAMES.map((n) => (store.db.prepare('SELECT id FROM metric_names WHERE name = ?').get(n) as { id: number }).id);
+  const ids = ITERATION_NAMES.map((n) => (db.prepare('SELECT id FROM metric_names WHERE name = ?').get(n) as { id: number }).id);
   const values = Array.from({ length: iterations }, (_, i) => iterationValues(i));
-  const stmt = store.db.prepare('INSERT OR REPLACE INTO metrics (run_id, name_id, step, env_steps, value) VALUES (?, ?, ?, ?, ?)');
-  const progress = store.db.prepare('UPDATE runs SET iteration = max(iteration, ?), env_steps = max(env_steps, ?) WHERE id = ?');
+  const stmt = db.prepare('INSERT OR REPLACE INTO metrics (run_id, name_id, step, env_steps, value) VALUES (?, ?, ?, ?, ?)');
+  const progress = db.prepare('UPDATE runs SET iteration = max(iteration, ?), env_steps = max(env_steps, ?) WHERE id = ?');
   const one = (i: number) => {
     const v = values[i];
     for (let k = 0; k < ids.length; k++) stmt.run(runId, ids[k], i, i * 2048, v[ITERATION_NAMES[k]]);
   };
   // synchronous=OFF drops the fsyncs (in WAL mode NORMAL syncs at checkpoints, and an iteration dirties one
   // leaf page per metric name, so checkpoints come every few dozen commits): the gap is the disk's share.
-  if (synchronousOff) store.db.pragma('synchronous = OFF');
+  if (synchronousOff) db.pragma('synchronous = OFF');
   const t0 = performance.now();
   if (perIteration) {
-    const tx = store.db.transaction((i: number) => {
+    const tx = db.transaction((i: number) => {
       one(i);
       progress.run(i, i * 2048, runId);
     });
     for (let i = 0; i < iterations; i++) tx(i);
   } else {
-    store.db.transaction(() => {
+    db.transaction(() => {
       for (let i = 0; i < iterations; i++) one(i);
     })();
   }
   const seconds = ms(t0) / 1000;
-  if (synchronousOff) store.db.pragma('synchronous = NORMAL');
+  if (synchronousOff) db.pragma('synchronous = NORMAL');
   const rows = iterations * ITERATION_NAMES.length;
   return {
     mode: synchronousOff
@@ -191,12 +192,12 @@ function ingestRaw(store: Store, iterations: number, perIteration: boolean, sync
 }
 
 /** What db.prepare costs per call for two statements (why the Store prepares each statement once). */
-function prepareCostUs(store: Store): number {
+function prepareCostUs(db: Db): number {
   const n = 20_000;
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
-    store.db.prepare('INSERT OR REPLACE INTO metrics (run_id, name_id, step, env_steps, value) VALUES (?, ?, ?, ?, ?)');
-    store.db.prepare('UPDATE runs SET iteration = max(iteration, ?), env_steps = max(env_steps, ?) WHERE id = ?');
+    db.prepare('INSERT OR REPLACE INTO metrics (run_id, name_id, step, env_steps, value) VALUES (?, ?, ?, ?, ?)');
+    db.prepare('UPDATE runs SET iteration = max(iteration, ?), env_steps = max(env_steps, ?) WHERE id = ?');
   }
   return (ms(t0) * 1000) / n;
 }
@@ -247,8 +248,7 @@ interface Generated {
   bytesPerRow: number;
 }
 
-function generate(store: Store): Generated {
-  const db = store.db;
+function generate(db: Db): Generated {
   const t0 = performance.now();
   const nameIds = GEN_NAMES.map((n) => {
     db.prepare('INSERT OR IGNORE INTO metric_names (name) VALUES (?)').run(n);
@@ -375,32 +375,32 @@ interface QueryResult {
 
 const RUN_COLUMNS = `r.*, (SELECT group_concat(depends_on) FROM run_dependencies d WHERE d.run_id = r.id) AS deps`;
 
-function plan(store: Store, sql: string, ...params: unknown[]): string[] {
-  return (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+function plan(db: Db, sql: string, ...params: unknown[]): string[] {
+  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
 }
 
 /** listRuns split into the SQL (prepare + step, as the Store does per call), the row mapping and JSON for the UI. */
-function listRunsBreakdown(store: Store, status: string[] | undefined, offset: number): { breakdown: Record<string, number>; plan: string[] } {
+function listRunsBreakdown(store: Store, db: Db, status: string[] | undefined, offset: number): { breakdown: Record<string, number>; plan: string[] } {
   const where = status ? `WHERE r.status IN (${status.map(() => '?').join(',')})` : '';
   const sql = `SELECT ${RUN_COLUMNS} FROM runs r ${where} ORDER BY r.id DESC LIMIT ? OFFSET ?`;
   const params = [...(status ?? []), PAGE, offset];
-  const sqlOnly = time(() => store.db.prepare(sql).all(...params));
+  const sqlOnly = time(() => db.prepare(sql).all(...params));
   const full = time(() => store.listRuns({ status: status as never, limit: PAGE, offset }));
   const rows = store.listRuns({ status: status as never, limit: PAGE, offset });
   const json = time(() => JSON.stringify(rows));
-  return { breakdown: { sqlMs: sqlOnly.medianMs, mapRowsMs: Math.max(0, full.medianMs - sqlOnly.medianMs), jsonMs: json.medianMs }, plan: plan(store, sql, ...params) };
+  return { breakdown: { sqlMs: sqlOnly.medianMs, mapRowsMs: Math.max(0, full.medianMs - sqlOnly.medianMs), jsonMs: json.medianMs }, plan: plan(db, sql, ...params) };
 }
 
 /** getMetrics split into its stages, replicating the Store's steps one by one. */
-function getMetricsBreakdown(store: Store, runId: number, name: string, sinceStep: number): { breakdown: Record<string, number>; plan: string[] } {
+function getMetricsBreakdown(db: Db, runId: number, name: string, sinceStep: number): { breakdown: Record<string, number>; plan: string[] } {
   const sql = 'SELECT step, env_steps, value FROM metrics WHERE run_id = ? AND name_id = ? AND step >= ? ORDER BY step';
   // sqlScanOnlyMs: SQLite walking the same rows without handing them to JS; sqlMs − sqlScanOnlyMs is row marshalling.
-  const scan = store.db.prepare('SELECT count(*), sum(value), max(env_steps) FROM metrics WHERE run_id = ? AND name_id = ? AND step >= ?');
+  const scan = db.prepare('SELECT count(*), sum(value), max(env_steps) FROM metrics WHERE run_id = ? AND name_id = ? AND step >= ?');
   const stages: Record<string, number[]> = { nameLookupMs: [], sqlScanOnlyMs: [], sqlMs: [], toArraysMs: [], lttbMs: [], pickMs: [], jsonMs: [] };
   for (let i = 0; i < REPEATS + 2; i++) {
     let t = performance.now();
-    const nameId = (store.db.prepare('SELECT id FROM metric_names WHERE name = ?').get(name) as { id: number }).id;
-    const stmt = store.db.prepare(sql).raw(true);
+    const nameId = (db.prepare('SELECT id FROM metric_names WHERE name = ?').get(name) as { id: number }).id;
+    const stmt = db.prepare(sql).raw(true);
     const lookup = ms(t);
     t = performance.now();
     scan.get(runId, nameId, sinceStep);
@@ -431,16 +431,16 @@ function getMetricsBreakdown(store: Store, runId: number, name: string, sinceSte
     stages.pickMs.push(pick);
     stages.jsonMs.push(json);
   }
-  const nameId = (store.db.prepare('SELECT id FROM metric_names WHERE name = ?').get(name) as { id: number }).id;
-  return { breakdown: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, stats(v).medianMs])), plan: plan(store, sql, runId, nameId, sinceStep) };
+  const nameId = (db.prepare('SELECT id FROM metric_names WHERE name = ?').get(name) as { id: number }).id;
+  return { breakdown: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, stats(v).medianMs])), plan: plan(db, sql, runId, nameId, sinceStep) };
 }
 
-function queries(store: Store, g: Generated): QueryResult[] {
+function queries(store: Store, db: Db, g: Generated): QueryResult[] {
   const out: QueryResult[] = [];
   const page = (name: string, status: string[] | undefined, offset: number, target: number | null) => {
     const q = { status: status as never, limit: PAGE, offset };
     const returned = store.listRuns(q).length;
-    const r: QueryResult = { name, timing: time(() => store.listRuns(q)), targetMs: target, returned, ...listRunsBreakdown(store, status, offset) };
+    const r: QueryResult = { name, timing: time(() => store.listRuns(q)), targetMs: target, returned, ...listRunsBreakdown(store, db, status, offset) };
     out.push(r);
   };
   page(`listRuns: first page of ${PAGE}`, undefined, 0, TARGET_MS);
@@ -452,7 +452,7 @@ function queries(store: Store, g: Generated): QueryResult[] {
   const curve = (name: string, runId: number, names: string[], q: { maxPoints?: number; sinceStep?: number }, target: number | null, withBreakdown: boolean) => {
     const returned = store.getMetrics(runId, names, q).reduce((a, m) => a + m.steps.length, 0);
     const r: QueryResult = { name, timing: time(() => store.getMetrics(runId, names, q)), targetMs: target, returned };
-    if (withBreakdown) Object.assign(r, getMetricsBreakdown(store, runId, names[0], q.sinceStep ?? 0));
+    if (withBreakdown) Object.assign(r, getMetricsBreakdown(db, runId, names[0], q.sinceStep ?? 0));
     out.push(r);
   };
   curve(`getMetrics: long run (${g.longRowsPerMetric.toLocaleString('en-US')} rows) → ${MAX_POINTS} points`, g.longRunId, [GEN_NAMES[0]], { maxPoints: MAX_POINTS }, TARGET_MS, true);
@@ -478,28 +478,33 @@ const results: {
 try {
   // (a) on an empty database of its own, so ingestion is not measured against the bulk data...
   const ingestStore = new Store(join(dir, 'ingest.db'));
+  // The raw-SQL reference points go through a connection of their own: the Store keeps its connection to itself.
+  const ingestDb = openDatabase(join(dir, 'ingest.db'));
   log(`ingestion: ${INGEST_ITERATIONS.toLocaleString('en-US')} iterations × ${ITERATION_NAMES.length} metrics per mode…`);
   results.ingestion.push(ingest(ingestStore, 'insertMetricBatch, 100 iterations per transaction', 100, INGEST_ITERATIONS));
   results.ingestion.push(ingest(ingestStore, 'insertMetricBatch, 1,000 iterations per transaction', 1000, INGEST_ITERATIONS));
   results.ingestion.push(ingestCoordinator(ingestStore, INGEST_ITERATIONS));
   results.ingestion.push(ingest(ingestStore, 'insertMetrics, one transaction per iteration (unbatched)', 1, INGEST_ITERATIONS));
-  results.ingestion.push(ingestRaw(ingestStore, INGEST_ITERATIONS, true));
-  results.ingestion.push(ingestRaw(ingestStore, INGEST_ITERATIONS, true, true));
-  results.ingestion.push(ingestRaw(ingestStore, INGEST_ITERATIONS, false));
-  results.prepareUsPerCall = prepareCostUs(ingestStore);
+  results.ingestion.push(ingestRaw(ingestStore, ingestDb, INGEST_ITERATIONS, true));
+  results.ingestion.push(ingestRaw(ingestStore, ingestDb, INGEST_ITERATIONS, true, true));
+  results.ingestion.push(ingestRaw(ingestStore, ingestDb, INGEST_ITERATIONS, false));
+  results.prepareUsPerCall = prepareCostUs(ingestDb);
+  ingestDb.close();
   ingestStore.close();
 
   // (b) the populated database.
   const store = new Store(dbPath);
+  const db = openDatabase(dbPath);
   log(`generating ${RUNS.toLocaleString('en-US')} runs and ${ROWS.toLocaleString('en-US')} metric rows…`);
-  const g = generate(store);
+  const g = generate(db);
   results.generation = g;
   log(`  ${g.metricRows.toLocaleString('en-US')} rows in ${g.seconds.toFixed(1)} s, ${(g.fileBytes / 2 ** 20).toFixed(0)} MiB`);
   // ...and again into the big database: a deeper B-tree and a cold-ish page cache.
   results.ingestionPopulated = ingest(store, 'insertMetrics, one transaction per iteration, populated database', 1, Math.min(INGEST_ITERATIONS, 5000));
   log('queries…');
-  results.queries = queries(store, g);
+  results.queries = queries(store, db, g);
   if (store.integrityCheck() !== 'ok') throw new Error('integrity check failed after the benchmark');
+  db.close();
   store.close();
 } finally {
   if (!args.keep) rmSync(dir, { recursive: true, force: true });

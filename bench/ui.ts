@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { ensureAppBuilt } from '../src/main/appBuild';
 import { dataHome } from '../src/main/core/home';
+import { openDatabase } from '../src/main/core/store/database';
 import { Store, type NewRun } from '../src/main/core/store/store';
 import { machineInfo } from './machine';
 
@@ -52,13 +53,16 @@ function seed(home: string): void {
   }
   const ids = store.createRuns(runs, (id) => join(h.runsDir, String(id)));
   const t0 = Date.now() - RUNS * 60_000;
-  const update = store.db.prepare('UPDATE runs SET started_at = ?, finished_at = ?, final_mean = ?, final_std = ?, final_episodes = 10, last_eval = ?, max_eval = ?, env_steps = 1000000, backend = ? WHERE id = ?');
-  store.db.transaction(() => {
+  // Finished runs' timings and numbers, set directly: no Store method writes them other than a run's own progress.
+  const db = openDatabase(h.dbPath);
+  const update = db.prepare('UPDATE runs SET started_at = ?, finished_at = ?, final_mean = ?, final_std = ?, final_episodes = 10, last_eval = ?, max_eval = ?, env_steps = 1000000, backend = ? WHERE id = ?');
+  db.transaction(() => {
     ids.forEach((id, i) => {
       const mean = 500 + ((i * 7919) % 3000);
       update.run(t0 + i * 60_000, t0 + i * 60_000 + 3_600_000, mean, 30, mean - 20, mean + 40, 'wasm', id);
     });
   })();
+  db.close();
   // The first `compare` runs get `points` iterations of a noisy rising return: seeds of a setting share its shape.
   for (const id of ids.slice(0, COMPARE)) {
     const rows = Array.from({ length: POINTS }, (_, j) => {

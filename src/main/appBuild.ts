@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ImlabError } from '../shared/errors';
 import { newestMtime } from './core/newestMtime';
 
 /** Builds out/ if stale; returns the renderer folder. */
@@ -18,6 +19,6 @@ export function ensureAppBuilt(log: (line: string) => void = () => {}, root = pr
   const cli = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
   // The bundler's warnings (e.g. about comments in dependencies) mean nothing to a user: show them only on failure.
   const r = spawnSync(process.execPath, [cli, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`building the app failed:\n${r.stderr.trim().split('\n').slice(-15).join('\n')}`);
+  if (r.status !== 0) throw new ImlabError('internal', `building the app failed:\n${r.stderr.trim().split('\n').slice(-15).join('\n')}`);
   return renderer;
 }

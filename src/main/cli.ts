@@ -1,9 +1,10 @@
 /**
  * The command-line shell: `npm run imlab -- <command> [--json]`. Thin: it parses
  * arguments, calls the core, prints. Errors print as a message (or as
- * {"error":…} with --json) and exit with 2 for bad input, 1 otherwise.
+ * {"error":…} with --json) and exit with 2 for bad input, 1 otherwise
+ * (core/wireError.ts, the mapping every shell shares).
  */
-import { ImlabError, isImlabError } from '../shared/errors';
+import { isImlabError } from '../shared/errors';
 import { BENCH_HELP, benchCommand } from './cli/commands/bench';
 import { envsCommand } from './cli/commands/envs';
 import { RUN_HELP, runCommand } from './cli/commands/run';
@@ -12,6 +13,7 @@ import { SERVE_HELP, serveCommand } from './cli/commands/serve';
 import { exportCommand, importCommand, TRANSFER_HELP } from './cli/commands/transfer';
 import { SIM_HELP, simCommand } from './cli/commands/sim';
 import { createOutput } from './cli/output';
+import { CLI_EXIT, cliExitCode, toWireError } from './core/wireError';
 
 const HELP = `Imitation Lab command line
 
@@ -76,41 +78,18 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       default:
         process.stderr.write(`Unknown command "${command}".\n\n${HELP}\n`);
-        return 2;
+        return CLI_EXIT.badInput;
     }
   } catch (caught) {
-    const e = filesystemError(caught) ?? caught;
-    const userError = isImlabError(e) || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));
+    const error = toWireError(caught);
     if (json) {
-      const error = isImlabError(e) ? e.toJSON() : { code: userError ? 'invalid_input' : 'internal', message: (e as Error).message };
       process.stderr.write(`${JSON.stringify({ error })}\n`);
     } else {
-      process.stderr.write(`error: ${(e as Error).message}\n`);
-      if (!userError && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+      process.stderr.write(`error: ${error.message}\n`);
+      if (error.code === 'internal' && !isImlabError(caught) && caught instanceof Error && caught.stack) process.stderr.write(`${caught.stack}\n`);
     }
-    return userError ? 2 : 1;
+    return cliExitCode(error.code);
   }
-}
-
-const FS_REASONS: Record<string, string> = {
-  ENOENT: 'no such file or folder',
-  ENOTDIR: 'a part of the path is not a folder',
-  EISDIR: 'is a folder',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EEXIST: 'already exists',
-  ENOSPC: 'no space left on the device',
-  EROFS: 'read-only file system',
-  EADDRINUSE: 'address already in use',
-};
-
-/** A filesystem error that escaped a command: one line naming the path, as bad input (exit 2), never a stack trace. */
-function filesystemError(e: unknown): ImlabError | undefined {
-  if (!(e instanceof Error) || isImlabError(e)) return undefined;
-  const err = e as NodeJS.ErrnoException;
-  const reason = err.code ? FS_REASONS[err.code] : undefined;
-  if (!reason) return undefined;
-  return new ImlabError('invalid_input', `${err.path ?? err.syscall ?? 'file'}: ${reason}.`, 'path');
 }
 
 process.exitCode = await main(process.argv.slice(2));

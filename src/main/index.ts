@@ -7,9 +7,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { API_EVENTS, API_METHODS, ipcChannel } from '../shared/api';
-import { isImlabError } from '../shared/errors';
+import { APP_VERSION } from './appVersion';
 import { ChildProcessExecutor, RUN_PROCESS_V8_FLAGS } from './core/queue/executor';
 import { startCoordinator, type Coordinator } from './core/service';
+import { toWireError } from './core/wireError';
 
 let coordinator: Coordinator | undefined;
 
@@ -47,7 +48,7 @@ void app.whenReady().then(async () => {
     ...(app.isPackaged ? { IMLAB_RESOURCES: join(process.resourcesPath, 'resources') } : {}),
   };
   coordinator = await startCoordinator({
-    appVersion: app.getVersion(),
+    appVersion: APP_VERSION,
     home: process.env.IMLAB_HOME ?? app.getPath('userData'),
     // Runs execute in Electron's own Node (no separate Node install needed).
     localExecutor: new ChildProcessExecutor(join(import.meta.dirname, 'runProcess.js'), [], { ...process.env, ...runEnv }),
@@ -62,7 +63,7 @@ void app.whenReady().then(async () => {
       try {
         return { ok: true, value: await (c.api[method] as (r: unknown) => Promise<unknown>)(request) };
       } catch (e) {
-        return { ok: false, error: isImlabError(e) ? e.toJSON() : { code: 'internal', message: (e as Error).message } };
+        return { ok: false, error: toWireError(e) };
       }
     });
   }

@@ -11,8 +11,8 @@ import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { API_EVENTS, API_METHODS, type ApiMethod, type Backend } from '../shared/api';
-import { isImlabError } from '../shared/errors';
 import { parseRequest } from './core/service';
+import { httpStatus, toWireError } from './core/wireError';
 
 /**
  * The largest request body: a dataset import (base64 JSON, about 4/3 of the
@@ -62,6 +62,11 @@ function errorBody(code: string, message: string, field?: string) {
   return { error: field === undefined ? { code, message } : { code, message, field } };
 }
 
+function sendError(res: ServerResponse, e: unknown): void {
+  const error = toWireError(e);
+  sendJson(res, httpStatus(error.code), { error });
+}
+
 export async function startWebServer(backend: Backend, o: WebServerOptions): Promise<WebServer> {
   const token = o.token ?? randomBytes(24).toString('base64url');
   const staticRoot = resolve(o.staticDir);
@@ -98,7 +103,7 @@ export async function startWebServer(backend: Backend, o: WebServerOptions): Pro
     res.on('error', () => {});
     req.on('error', () => {});
     void handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, errorBody('internal', (e as Error).message));
+      if (!res.headersSent) sendError(res, e);
       else res.end();
     });
   });
@@ -132,8 +137,7 @@ export async function startWebServer(backend: Backend, o: WebServerOptions): Pro
         const value = await (backend.api[method] as (r: unknown) => Promise<unknown>)(body);
         return sendJson(res, 200, value);
       } catch (e) {
-        if (isImlabError(e)) return sendJson(res, e.code === 'not_found' ? 404 : e.code === 'internal' ? 500 : 400, { error: e.toJSON() });
-        return sendJson(res, 500, errorBody('internal', (e as Error).message));
+        return sendError(res, e);
       }
     }
     return serveStatic(url, res);

@@ -10,6 +10,8 @@ export type ImlabErrorCode =
   | 'invalid_input'
   | 'invalid_config'
   | 'not_found'
+  /** A run's numbers became non-finite (NaN or ±Infinity): the run stops, its last checkpoint stays usable. */
+  | 'diverged'
   | 'internal';
 
 export class ImlabError extends Error {

@@ -10,6 +10,7 @@ import { processAlive } from '../../src/main/core/queue/coordinatorLock';
 import { isTimingMetric } from '../../src/main/core/runs/runContext';
 import { startCoordinator, type Coordinator } from '../../src/main/core/service';
 import { Store } from '../../src/main/core/store/store';
+import { readDb, rowsPerStep, withReadDb } from '../helpers/db';
 import { waitFor } from '../helpers/coordinator';
 import { tempDir } from '../helpers/runs';
 
@@ -25,8 +26,8 @@ function curve(store: Store, runId: number): Record<string, [number, number | nu
   return out;
 }
 
-function evaluations(store: Store, runId: number): unknown[] {
-  return store.db.prepare('SELECT iteration, final, mode, mean, std, returns FROM evaluations WHERE run_id = ? ORDER BY iteration, final, mode').all(runId);
+function evaluations(dbPath: string, runId: number): unknown[] {
+  return withReadDb(dbPath, (db) => db.prepare('SELECT iteration, final, mode, mean, std, returns FROM evaluations WHERE run_id = ? ORDER BY iteration, final, mode').all(runId));
 }
 
 /** `imlab work` as its own process: the coordinator we can kill. */
@@ -50,8 +51,7 @@ describe('faults', () => {
     const victim = await c.api.queueRun({ config: expert(1, 2_000_000) });
     const survivor = await c.api.queueRun({ config: expert(2, 10_240) });
     const pid = await waitFor(() => {
-      const row = c.store.db.prepare('SELECT pid, iteration FROM runs WHERE id = ?').get(victim.id) as { pid: number | null; iteration: number };
-      return row.iteration >= 1 && row.pid;
+      return c.store.getRun(victim.id)!.iteration >= 1 && c.store.runPid(victim.id);
     }, 60_000, 'the victim to train');
     process.kill(pid, 'SIGKILL');
     const failed = await waitFor(async () => {
@@ -85,16 +85,16 @@ describe('faults', () => {
 
     const dbPath = `${home}/imlab.db`;
     const worker = startWorker(home);
-    const reader = new Store(dbPath, { readonly: true });
+    const reader = readDb(dbPath);
     const pids = await waitFor(() => {
-      const rows = reader.db.prepare('SELECT id, pid, (SELECT count(*) FROM checkpoints k WHERE k.run_id = r.id) AS ck FROM runs r').all() as { pid: number | null; ck: number }[];
+      const rows = reader.prepare('SELECT id, pid, (SELECT count(*) FROM checkpoints k WHERE k.run_id = r.id) AS ck FROM runs r').all() as { pid: number | null; ck: number }[];
       return rows.every((r) => r.ck >= 2 && r.pid) && rows.map((r) => r.pid!);
     }, 90_000, 'both runs to checkpoint');
     worker.child.kill('SIGKILL');
     await worker.exited;
     // The orphaned run processes notice the lost coordinator, checkpoint and exit.
     await waitFor(() => pids.every((p) => !processAlive(p)), 30_000, 'the run processes to stop');
-    const midway = reader.db.prepare('SELECT status, iteration FROM runs ORDER BY id').all() as { status: string; iteration: number }[];
+    const midway = reader.prepare('SELECT status, iteration FROM runs ORDER BY id').all() as { status: string; iteration: number }[];
     expect(midway.every((r) => r.status === 'running' && r.iteration < 30)).toBe(true);
     reader.close();
 
@@ -109,11 +109,11 @@ describe('faults', () => {
         expect(run.status).toBe('succeeded');
         expect(run.finalMean).toBe(refRun.finalMean);
         expect(curve(store, id)).toEqual(curve(ref.store, refIds[i]));
-        expect(evaluations(store, id)).toEqual(evaluations(ref.store, refIds[i]));
+        expect(evaluations(dbPath, id)).toEqual(evaluations(ref.home.dbPath, refIds[i]));
         // Every iteration has every metric exactly once: none lost, none duplicated.
         const names = store.metricNames(id).length;
         expect(store.metricRowCount(id)).toBe(30 * names);
-        const perStep = store.db.prepare('SELECT step, count(*) AS n FROM metrics WHERE run_id = ? GROUP BY step ORDER BY step').all(id) as { step: number; n: number }[];
+        const perStep = rowsPerStep(store, id);
         expect(perStep.map((r) => r.step)).toEqual(Array.from({ length: 30 }, (_, k) => k + 1));
       }
       expect(store.integrityCheck()).toBe('ok');

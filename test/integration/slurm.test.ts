@@ -19,6 +19,7 @@ import { isTimingMetric } from '../../src/main/core/runs/runContext';
 import { startCoordinator, type Coordinator } from '../../src/main/core/service';
 import { Store } from '../../src/main/core/store/store';
 import { runCli } from '../helpers/cli';
+import { readDb, rowsPerStep } from '../helpers/db';
 import { waitFor } from '../helpers/coordinator';
 import { tempDir } from '../helpers/runs';
 
@@ -50,8 +51,7 @@ function curve(store: Store, runId: number): Record<string, [number, number | nu
 /** Every metric stored once per iteration, 1…iterations, and the last job resumed from a checkpoint. */
 function expectEveryRowOnce(store: Store, runId: number, iterations: number, dir: string): void {
   const names = store.metricNames(runId).length;
-  const perStep = store.db.prepare('SELECT step, count(*) AS n FROM metrics WHERE run_id = ? GROUP BY step ORDER BY step').all(runId) as { step: number; n: number }[];
-  expect(perStep).toEqual(Array.from({ length: iterations }, (_, k) => ({ step: k + 1, n: names })));
+  expect(rowsPerStep(store, runId)).toEqual(Array.from({ length: iterations }, (_, k) => ({ step: k + 1, n: names })));
   expect(resumedFrom(dir)).toBeGreaterThan(0);
 }
 
@@ -185,17 +185,17 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
 
     const dbPath = join(home, 'imlab.db');
     const worker = startWorker(home);
-    const reader = new Store(dbPath, { readonly: true });
+    const reader = readDb(dbPath);
     await waitFor(() => {
-      const rows = reader.db.prepare('SELECT iteration, placement FROM runs').all() as { iteration: number; placement: string | null }[];
+      const rows = reader.prepare('SELECT iteration, placement FROM runs').all() as { iteration: number; placement: string | null }[];
       return rows.every((r) => r.iteration >= 2 && r.placement?.includes('RUNNING'));
     }, 120_000, 'both jobs to train');
     worker.child.kill('SIGKILL');
     await worker.exited;
-    const jobIds = (reader.db.prepare('SELECT placement FROM runs ORDER BY id').all() as { placement: string }[]).map((r) => (JSON.parse(r.placement) as { jobId: string }).jobId);
+    const jobIds = (reader.prepare('SELECT placement FROM runs ORDER BY id').all() as { placement: string }[]).map((r) => (JSON.parse(r.placement) as { jobId: string }).jobId);
     expect(jobIds.map(squeueState)).toEqual(['RUNNING', 'RUNNING']);
-    const midway = (reader.db.prepare('SELECT max(iteration) AS i FROM runs').get() as { i: number }).i;
-    const eventFiles = (reader.db.prepare('SELECT placement FROM runs ORDER BY id').all() as { placement: string }[]).map((r) => (JSON.parse(r.placement) as { attach: { events: string } }).attach.events);
+    const midway = (reader.prepare('SELECT max(iteration) AS i FROM runs').get() as { i: number }).i;
+    const eventFiles = (reader.prepare('SELECT placement FROM runs ORDER BY id').all() as { placement: string }[]).map((r) => (JSON.parse(r.placement) as { attach: { events: string } }).attach.events);
     reader.close();
     // The jobs go on without a coordinator: let them write more before it comes back (Slurm may even finish them).
     const written = () => eventFiles.map((f) => readFileSync(f, 'utf8').length);
@@ -214,7 +214,7 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
         expect(run.placement).toMatchObject({ kind: 'slurm', jobId: jobIds[i], state: 'COMPLETED' });
         const names = store.metricNames(id).length;
         expect(store.metricRowCount(id)).toBe(iterations * names);
-        const perStep = store.db.prepare('SELECT step, count(*) AS n FROM metrics WHERE run_id = ? GROUP BY step ORDER BY step').all(id) as { step: number; n: number }[];
+        const perStep = rowsPerStep(store, id);
         expect(perStep).toEqual(Array.from({ length: iterations }, (_, k) => ({ step: k + 1, n: names })));
         expect(store.getRunDetail(id)!.evaluations.filter((e) => e.final)).toHaveLength(1);
       }

@@ -6,19 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  describeArray,
-  type NpyArray,
-  NpyError,
-  type NumericArray,
-  type NumericData,
-  type NumericDtype,
-  readNpy,
-  readNpz,
-  readNpzMembers,
-  writeNpy,
-  writeNpz,
-} from '../../src/main/core/data/npy';
+import { readNpy, writeNpy } from '../../src/main/core/data/npy';
+import { describeArray, type NpyArray, NpyError, type NumericArray, type NumericData, type NumericDtype } from '../../src/main/core/data/numpyArray';
+import { readNpz, readNpzMembers, writeNpz } from '../../src/main/core/data/npz';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/npz/${name}`, import.meta.url));
 

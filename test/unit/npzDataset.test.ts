@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkDatasetFitsEnv, type Dataset, type Trajectory } from '../../src/main/core/data/dataset';
-import { type NumericArray, readNpz, writeNpz } from '../../src/main/core/data/npy';
+import type { NumericArray } from '../../src/main/core/data/numpyArray';
+import { readNpz, writeNpz } from '../../src/main/core/data/npz';
 import { exportDatasetNpz, importDatasetNpz } from '../../src/main/core/data/npzDataset';
 import { ImlabError } from '../../src/shared/errors';
 

@@ -20,6 +20,7 @@ import { resourcesDir } from '../../src/main/core/resources';
 import { MIGRATIONS } from '../../src/main/core/store/migrations';
 import { Store } from '../../src/main/core/store/store';
 import { tempDir } from '../helpers/runs';
+import { withReadDb } from '../helpers/db';
 import { waitFor } from '../helpers/coordinator';
 
 /** A pid no process has (above Linux's pid_max), so crash recovery never signals a real process. */
@@ -146,7 +147,7 @@ describe('ids and run folders', () => {
 
     const s = new Store(path);
     try {
-      expect(s.db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(3);
+      expect(withReadDb(path, (db) => db.pragma('user_version', { simple: true }))).toBeGreaterThanOrEqual(3);
       expect(s.listRuns().map((r) => [r.id, r.name])).toEqual([[3, 'c'], [2, 'b'], [1, 'a']]);
       expect(s.allMetrics(2)).toEqual([
         { step: 1, envSteps: 10, name: 'kl', value: 0.5 },

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resultsTable } from '../../src/main/core/data/results';
+import { resultsTable } from '../../src/main/core/views/results';
 import { Store } from '../../src/main/core/store/store';
 import { LAST_EVALUATIONS } from '../../src/shared/results';
 

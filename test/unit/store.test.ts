@@ -15,6 +15,7 @@ import { type NewRun, Store } from '../../src/main/core/store/store';
 import { type Dataset, type Trajectory } from '../../src/main/core/data/dataset';
 import type { EvaluationResult } from '../../src/shared/progress';
 import { ImlabError } from '../../src/shared/errors';
+import { withReadDb } from '../helpers/db';
 
 let dir: string;
 let stores: Store[];
@@ -26,7 +27,7 @@ beforeEach(() => {
 
 afterEach(() => {
   // Close before removing: an open WAL connection keeps -wal/-shm files alive.
-  for (const s of stores) if (s.db.open) s.close();
+  for (const s of stores) s.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -60,21 +61,26 @@ function evaluation(mean: number, mode: EvaluationResult['mode'] = 'deterministi
 
 const TABLES = ['checkpoints', 'datasets', 'evaluations', 'id_high_water', 'metric_names', 'metrics', 'run_dependencies', 'runs', 'settings', 'sweeps', 'tags', 'trajectories'];
 
-function tables(db: Database.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+function tables(name = 'runs.db'): string[] {
+  return withReadDb(join(dir, name), (db) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name));
+}
+
+/** A pragma of the database file, read as the Store's connections see it. */
+function pragma(name: string, file = 'runs.db'): unknown {
+  return withReadDb(join(dir, file), (db) => db.pragma(name, { simple: true }));
 }
 
 describe('opening and migrating the database', () => {
   it('creates the schema on a new file and sets user_version to SCHEMA_VERSION', () => {
-    const s = open();
-    expect(tables(s.db)).toEqual(TABLES);
-    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    open();
+    expect(tables()).toEqual(TABLES);
+    expect(pragma('user_version')).toBe(SCHEMA_VERSION);
+    expect(pragma('foreign_keys')).toBe(1);
   });
 
   it('uses WAL journaling so readers never block the writer', () => {
-    const s = open();
-    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    open();
+    expect(pragma('journal_mode')).toBe('wal');
   });
 
   it('reopening a current database keeps its data and runs no migration twice', () => {
@@ -83,7 +89,7 @@ describe('opening and migrating the database', () => {
     a.close();
     const b = open();
     expect(b.getRun(id)?.name).toBe('kept');
-    expect(b.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(pragma('user_version')).toBe(SCHEMA_VERSION);
   });
 
   it('migrates an older database (user_version 0, no tables)', () => {
@@ -94,8 +100,8 @@ describe('opening and migrating the database', () => {
     raw.pragma('user_version = 0');
     raw.close();
     const s = open('old.db');
-    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(tables(s.db)).toEqual(TABLES);
+    expect(pragma('user_version', 'old.db')).toBe(SCHEMA_VERSION);
+    expect(tables('old.db')).toEqual(TABLES);
     expect(s.integrityCheck()).toBe('ok');
   });
 
@@ -448,8 +454,8 @@ describe('datasets and trajectories', () => {
 });
 
 describe('deleting a run', () => {
-  function count(s: Store, sql: string, ...args: unknown[]): number {
-    return (s.db.prepare(sql).get(...args) as { n: number }).n;
+  function count(sql: string, ...args: unknown[]): number {
+    return withReadDb(join(dir, 'runs.db'), (db) => (db.prepare(sql).get(...args) as { n: number }).n);
   }
 
   it('cascades its metrics, evaluations, checkpoints, tags, dependencies and eval trajectories, sets datasets.source_run_id to NULL, and leaves other runs alone', () => {
@@ -470,22 +476,22 @@ describe('deleting a run', () => {
       trajectories: 'SELECT count(*) AS n FROM trajectories WHERE run_id = ?',
       tags: 'SELECT count(*) AS n FROM tags WHERE run_id = ?',
     };
-    const before = Object.fromEntries(Object.entries(perRun).map(([k, q]) => [k, [count(s, q, gone), count(s, q, kept)]]));
+    const before = Object.fromEntries(Object.entries(perRun).map(([k, q]) => [k, [count(q, gone), count(q, kept)]]));
     expect(before).toEqual({ metrics: [6, 6], evaluations: [1, 1], checkpoints: [1, 1], trajectories: [2, 2], tags: [2, 2] });
-    expect(count(s, 'SELECT count(*) AS n FROM run_dependencies WHERE depends_on = ?', gone)).toBe(1);
+    expect(count('SELECT count(*) AS n FROM run_dependencies WHERE depends_on = ?', gone)).toBe(1);
 
     s.deleteRun(gone);
 
-    const after = Object.fromEntries(Object.entries(perRun).map(([k, q]) => [k, [count(s, q, gone), count(s, q, kept)]]));
+    const after = Object.fromEntries(Object.entries(perRun).map(([k, q]) => [k, [count(q, gone), count(q, kept)]]));
     expect(after).toEqual({ metrics: [0, 6], evaluations: [0, 1], checkpoints: [0, 1], trajectories: [0, 2], tags: [0, 2] });
     expect(s.getRun(gone)).toBeNull();
     expect(s.getRun(downstream)?.dependsOn).toEqual([]);
     // The dataset outlives the run it was sampled from, with its trajectories.
     expect(s.getDatasetRow(ds)?.sourceRunId).toBeNull();
-    expect((s.db.prepare('SELECT source_run_id FROM datasets WHERE id = ?').get(ds) as { source_run_id: number | null }).source_run_id).toBeNull();
+    expect(withReadDb(join(dir, 'runs.db'), (db) => (db.prepare('SELECT source_run_id FROM datasets WHERE id = ?').get(ds) as { source_run_id: number | null }).source_run_id)).toBeNull();
     expect(s.loadDataset(ds)?.trajectories.length).toBe(1);
     expect(s.integrityCheck()).toBe('ok');
-    expect(s.db.pragma('foreign_key_check')).toEqual([]);
+    expect(withReadDb(join(dir, 'runs.db'), (db) => db.pragma('foreign_key_check'))).toEqual([]);
   });
 
   it('deleting a dataset removes its trajectories', () => {
@@ -493,7 +499,7 @@ describe('deleting a run', () => {
     const ds = s.insertDataset(dataset([1, 2, 3], [2, 2, 2]), 'd', null);
     expect(s.listTrajectories({ datasetId: ds }).length).toBe(3);
     s.deleteDataset(ds);
-    expect((s.db.prepare('SELECT count(*) AS n FROM trajectories').get() as { n: number }).n).toBe(0);
+    expect(count('SELECT count(*) AS n FROM trajectories')).toBe(0);
   });
 });
 

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ImlabError } from '../../shared/errors';
 
 let cached: string | undefined;
 
@@ -20,7 +21,7 @@ export function resourcesDir(): string {
     const candidate = join(dir, 'resources');
     if (existsSync(join(candidate, 'models'))) return (cached = candidate);
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('Cannot find the resources folder (set IMLAB_RESOURCES to its path).');
+    if (parent === dir) throw new ImlabError('not_found', 'Cannot find the resources folder (set IMLAB_RESOURCES to its path).', 'IMLAB_RESOURCES');
     dir = parent;
   }
 }

@@ -17,8 +17,8 @@ import { sweepSpecSchema } from '../../shared/sweeps';
 import { assertNesting, parseInput } from '../../shared/validate';
 import { metricsCsv, resultsTableCsv } from './data/csv';
 import { exportDatasetNpz, importDatasetNpz } from './data/npzDataset';
-import { resultsTable } from './data/results';
-import { ReplayCache } from './data/replay';
+import { resultsTable } from './views/results';
+import { ReplayCache } from './views/replay';
 import { recordEpisodeConfig } from './runs/recordEpisode';
 import { EventHub } from './events';
 import { dataHome, type DataHome } from './home';
@@ -80,7 +80,57 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
     throw e;
   }
   const hub = new EventHub();
-  const queue = new RunQueue(
+  const queue = createQueue(o, home, store, hub);
+  if (!o.readOnly) await queue.start({ schedule: o.runQueue ?? true });
+  const c: ApiContext = {
+    o,
+    home,
+    store,
+    queue,
+    hub,
+    checkedExecutor: executorChecker(queue),
+    randomReturn: randomReturnOf(store),
+    replays: new ReplayCache(store),
+    whenFinished: (id) => finalStatus(hub, store, id),
+  };
+  const api: Api = { ...appApi(c), ...runsApi(c), ...queueApi(c), ...dataApi(c), ...exportApi(c), ...builderApi(c), ...pagesApi(c) };
+
+  return {
+    api,
+    subscribe: hub.subscribe,
+    home,
+    store,
+    queue,
+    lock,
+    async close() {
+      if (!o.readOnly) await queue.shutdown();
+      store.close();
+      lock.release();
+    },
+  };
+}
+
+/** What the Api methods work with. */
+interface ApiContext {
+  o: CoordinatorOptions;
+  home: DataHome;
+  store: Store;
+  queue: RunQueue;
+  hub: EventHub;
+  /** A request's executor setting, validated and checked against the cluster before anything is queued. */
+  checkedExecutor: (input: unknown) => Promise<ExecutorSetting | undefined>;
+  /** A random policy's mean return on an env, measured once and kept in the settings. */
+  randomReturn: (env: string) => Promise<RandomReturn>;
+  replays: ReplayCache;
+  /** Resolves when the run reaches a final status, with that status. */
+  whenFinished: (id: number) => Promise<string>;
+}
+
+type RandomReturn = { mean: number; std: number; episodes: number };
+
+/** The queue, with the executors runs can go to (this process's children, Slurm jobs) and the hub its changes go out on. */
+function createQueue(o: CoordinatorOptions, home: DataHome, store: Store, hub: EventHub): RunQueue {
+  return new RunQueue(
     store,
     home,
     o.executor ??
@@ -104,48 +154,51 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
     },
     { concurrency: o.concurrency ?? availableParallelism(), stopGraceMs: o.stopGraceMs },
   );
-  if (!o.readOnly) await queue.start({ schedule: o.runQueue ?? true });
+}
 
-  /** A request's executor setting, validated and checked against the cluster before anything is queued. */
-  const checkedExecutor = async (input: unknown): Promise<ExecutorSetting | undefined> => {
+function executorChecker(queue: RunQueue): ApiContext['checkedExecutor'] {
+  return async (input) => {
     if (input === undefined) return undefined;
     const setting = parseInput(z.object({ executor: executorSettingSchema }), { executor: input }, 'executor setting').executor;
     await queue.checkExecutor(setting);
     return setting;
   };
+}
 
-  const randomReturns = new Map<string, Promise<{ mean: number; std: number; episodes: number }>>();
-  const randomReturn = (env: string) => {
-    const cached = store.getSetting<{ mean: number; std: number; episodes: number } | null>(`random.${env}`, null);
+function randomReturnOf(store: Store): ApiContext['randomReturn'] {
+  const measuring = new Map<string, Promise<RandomReturn>>();
+  return (env) => {
+    const cached = store.getSetting<RandomReturn | null>(`random.${env}`, null);
     if (cached) return Promise.resolve(cached);
-    let p = randomReturns.get(env);
+    let p = measuring.get(env);
     if (!p) {
       p = randomPolicyReturn(env).then((r) => (store.setSetting(`random.${env}`, r), r));
-      randomReturns.set(env, p);
+      measuring.set(env, p);
     }
     return p;
   };
+}
 
-  const replays = new ReplayCache(store);
-
-  /** Resolves when the run reaches a final status, with that status. */
-  const whenFinished = (id: number) =>
-    new Promise<string>((resolve) => {
-      const done = (status: string) => ['succeeded', 'failed', 'cancelled', 'blocked'].includes(status);
-      const off = hub.subscribe('runChanged', (r) => {
-        if (r.id === id && done(r.status)) {
-          off();
-          resolve(r.status);
-        }
-      });
-      const now = store.getRun(id);
-      if (!now || done(now.status)) {
+function finalStatus(hub: EventHub, store: Store, id: number): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const done = (status: string) => ['succeeded', 'failed', 'cancelled', 'blocked'].includes(status);
+    const off = hub.subscribe('runChanged', (r) => {
+      if (r.id === id && done(r.status)) {
         off();
-        resolve(now?.status ?? 'deleted');
+        resolve(r.status);
       }
     });
+    const now = store.getRun(id);
+    if (!now || done(now.status)) {
+      off();
+      resolve(now?.status ?? 'deleted');
+    }
+  });
+}
 
-  const api: Api = {
+/** The Api methods of the app and its environments. */
+function appApi({ o, home }: ApiContext): Pick<Api, 'listEnvs' | 'systemInfo' | 'listPresets'> {
+  return {
     async listEnvs(): Promise<EnvSummary[]> {
       return ENV_IDS.map((id) => {
         const { obsDim, actDim, actLow, actHigh, frameSkip, dt, maxEpisodeSteps, description, rewardTerms } = ENV_SPECS[id];
@@ -163,6 +216,15 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
         dataFolder: home.root,
       };
     },
+    async listPresets() {
+      return listPresets();
+    },
+  };
+}
+
+/** The Api methods of runs: list, inspect, queue and control them. */
+function runsApi({ store, queue, hub, checkedExecutor }: ApiContext): Pick<Api, 'listRuns' | 'getRun' | 'queueRun' | 'queueSweep' | 'cancelRun' | 'retryRun' | 'resumeRun' | 'deleteRun' | 'setRunPriority' | 'listSweeps'> {
+  return {
     async listRuns(r) {
       const q = parseRequest('listRuns', r);
       return { runs: store.listRuns(q), total: store.countRuns(q) };
@@ -206,6 +268,15 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
       queue.setPriority(q.id, q.priority);
       return { ok: true };
     },
+    async listSweeps() {
+      return store.listSweeps();
+    },
+  };
+}
+
+/** The Api methods of the queue: state, pause, settings. */
+function queueApi({ queue, checkedExecutor }: ApiContext): Pick<Api, 'getQueue' | 'pauseQueue' | 'resumeQueue' | 'configureQueue'> {
+  return {
     async getQueue() {
       return queue.state;
     },
@@ -222,6 +293,12 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
       queue.configure({ concurrency: q.concurrency, autoResume: q.autoResume, executor: await checkedExecutor(q.executor) });
       return queue.state;
     },
+  };
+}
+
+/** The Api methods of what runs recorded: metrics, datasets, trajectories, replays, episodes. */
+function dataApi({ store, queue, replays, whenFinished }: ApiContext): Pick<Api, 'listMetricNames' | 'getMetrics' | 'listDatasets' | 'listTrajectories' | 'getReplay' | 'recordEpisode'> {
+  return {
     async listMetricNames(r) {
       const { runId } = parseRequest('listMetricNames', r);
       requireRun(store, runId);
@@ -258,12 +335,12 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
       }
       return { runId, trajectoryId: t.id };
     },
-    async listSweeps() {
-      return store.listSweeps();
-    },
-    async listPresets() {
-      return listPresets();
-    },
+  };
+}
+
+/** The Api methods of results and files: the results table, CSV and .npz exports, .npz import. */
+function exportApi({ store, randomReturn }: ApiContext): Pick<Api, 'resultsTable' | 'exportResultsCsv' | 'exportMetricsCsv' | 'exportDatasetNpz' | 'importDatasetNpz'> {
+  return {
     async resultsTable(r) {
       return resultsTable(store, randomReturn, parseRequest('resultsTable', r).sweepId);
     },
@@ -293,7 +370,12 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
       const row = store.getDatasetRow(id)!;
       return { id, trajectories: row.trajectories, steps: row.steps, meanReturn: row.meanReturn, stdReturn: row.stdReturn };
     },
-    // Experiment builder.
+  };
+}
+
+/** The Api methods of the experiment builder: config schemas, sweep previews and presets. */
+function builderApi({ store, queue }: ApiContext): Pick<Api, 'getConfigSchemas' | 'previewSweep' | 'listSweepPresets'> {
+  return {
     async getConfigSchemas(r) {
       parseRequest('getConfigSchemas', r);
       return configJsonSchemas();
@@ -307,7 +389,12 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
       parseRequest('listSweepPresets', r);
       return listSweepPresets();
     },
-    // ---- pages of the app (runs, run detail, compare): logs and tags ----
+  };
+}
+
+/** The Api methods of the app pages: run logs and tags. */
+function pagesApi({ store, hub }: ApiContext): Pick<Api, 'getRunLog' | 'listTags' | 'setRunTags'> {
+  return {
     async getRunLog(r) {
       const q = parseRequest('getRunLog', r);
       requireRun(store, q.runId);
@@ -325,20 +412,6 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
       const run = store.getRun(q.id);
       if (run) hub.emit('runChanged', run);
       return { tags: store.runTags(q.id) };
-    },
-  };
-
-  return {
-    api,
-    subscribe: hub.subscribe,
-    home,
-    store,
-    queue,
-    lock,
-    async close() {
-      if (!o.readOnly) await queue.shutdown();
-      store.close();
-      lock.release();
     },
   };
 }

@@ -6,6 +6,7 @@ import { describeBackend } from '../../../shared/computeBackend';
 import { RUN_STATUSES, type RunRow, type RunStatus } from '../../../shared/runs';
 import { placementText } from '../../../shared/executors';
 import { ImlabError } from '../../../shared/errors';
+import { APP_VERSION } from '../../appVersion';
 import { resourcesDir } from '../../core/resources';
 import { integer, positiveInteger, required } from '../args';
 import { connect, type Access } from '../connect';
@@ -23,8 +24,6 @@ imlab show <run> [--json]            imlab datasets [--json]
 imlab cancel|retry|resume|delete <run> [--json]
 imlab work [--json]                  run queued runs until none is left
 Every command takes --home <folder> (default: IMLAB_HOME or the per-user data folder).`;
-
-const APP_VERSION = '0.1.0';
 
 export function homeOption(argv: string[]): { home?: string; rest: string[] } {
   const i = argv.indexOf('--home');

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { ImlabError } from '../../../shared/errors';
+import { APP_VERSION } from '../../appVersion';
 import { startCoordinator } from '../../core/service';
 import { startWebServer } from '../../webServer';
 import { ensureAppBuilt } from '../../appBuild';
@@ -23,7 +24,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<number>
   const port = integer(values.port, 'port', 0);
   if (port < 0 || port > 65535) throw new ImlabError('invalid_input', `--port must be 0–65535, got ${port}.`, 'port');
   const staticDir = ensureAppBuilt((line) => out.info(line));
-  const coordinator = await startCoordinator({ appVersion: '0.1.0', home: values.home });
+  const coordinator = await startCoordinator({ appVersion: APP_VERSION, home: values.home });
   try {
     const web = await startWebServer(coordinator, { port, staticDir }).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') throw new ImlabError('invalid_input', `--port ${port}: 127.0.0.1:${port} is already in use; choose another port or 0 for any free one.`, 'port');

@@ -32,7 +32,9 @@ import { ImlabError } from '../../../shared/errors';
 import { envSpec } from '../../../shared/envCatalog';
 import { sum } from '../math/numpySum';
 import type { Dataset, Trajectory } from './dataset';
-import { describeArray, formatShape, NpyError, numericValues, readNpy, readNpzMembers, writeNpz, type NpyArray, type NumericArray } from './npy';
+import { readNpy } from './npy';
+import { describeArray, formatShape, NpyError, numericValues, type NpyArray, type NumericArray } from './numpyArray';
+import { readNpzMembers, writeNpz } from './npz';
 
 const FIELD = 'file';
 

@@ -9,10 +9,10 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ImlabError } from '../../../shared/errors';
+import { isMalformedRef, parseRef, REF_FIELDS, type RefField } from '../../../shared/refs';
 import { FILES } from '../runs/storage';
 import type { Store } from '../store/store';
 
-type RefField = 'policy' | 'dataset';
 
 const PRODUCES: Record<RefField, { kinds: readonly string[]; file: string; format: string; what: string }> = {
   policy: { kinds: ['expert', 'bc', 'gail'], file: FILES.policy, format: 'imlab-policy/1', what: 'a policy' },
@@ -23,33 +23,32 @@ const PRODUCES: Record<RefField, { kinds: readonly string[]; file: string; forma
 const END_BYTES = 64 * 1024;
 
 export function checkConfigRefs(config: Record<string, unknown>, store: Store): void {
-  for (const field of ['policy', 'dataset'] as const) {
+  for (const field of REF_FIELDS) {
     const ref = config[field];
     if (typeof ref === 'string') checkRef(field, ref, String(config.env), store);
   }
 }
 
-function checkRef(field: RefField, ref: string, env: string, store: Store): void {
+function checkRef(field: RefField, value: string, env: string, store: Store): void {
   const p = PRODUCES[field];
-  if (/^run:#\d+$/.test(ref)) return;
-  const run = /^run:(\d+)$/.exec(ref);
-  if (run) {
-    const upstream = store.getRun(Number(run[1]));
-    if (!upstream) throw new ImlabError('not_found', `${field}: run ${run[1]} does not exist.`, field);
-    if (!p.kinds.includes(upstream.kind)) throw new ImlabError('invalid_input', `${field}: run ${run[1]} is a ${upstream.kind} run, which does not produce ${p.what}.`, field);
-    if (upstream.env !== env) throw new ImlabError('invalid_input', `${field}: run ${run[1]} is on ${upstream.env}, this run on ${env}.`, field);
+  const ref = parseRef(value);
+  if (ref?.kind === 'batchRun') return;
+  if (ref?.kind === 'run') {
+    const upstream = store.getRun(ref.id);
+    if (!upstream) throw new ImlabError('not_found', `${field}: run ${ref.id} does not exist.`, field);
+    if (!p.kinds.includes(upstream.kind)) throw new ImlabError('invalid_input', `${field}: run ${ref.id} is a ${upstream.kind} run, which does not produce ${p.what}.`, field);
+    if (upstream.env !== env) throw new ImlabError('invalid_input', `${field}: run ${ref.id} is on ${upstream.env}, this run on ${env}.`, field);
     return;
   }
-  const stored = /^dataset:(\d+)$/.exec(ref);
-  if (stored) {
-    if (field !== 'dataset') throw new ImlabError('invalid_input', `${field}: ${ref} is a dataset, not a policy; use run:<id> or a policy file.`, field);
-    const d = store.getDatasetRow(Number(stored[1]));
-    if (!d) throw new ImlabError('not_found', `dataset: dataset ${stored[1]} does not exist.`, field);
-    if (d.env !== env) throw new ImlabError('invalid_input', `dataset: dataset ${stored[1]} was recorded on ${d.env}, this run is on ${env}.`, field);
+  if (ref?.kind === 'dataset') {
+    if (field !== 'dataset') throw new ImlabError('invalid_input', `${field}: ${value} is a dataset, not a policy; use run:<id> or a policy file.`, field);
+    const d = store.getDatasetRow(ref.id);
+    if (!d) throw new ImlabError('not_found', `dataset: dataset ${ref.id} does not exist.`, field);
+    if (d.env !== env) throw new ImlabError('invalid_input', `dataset: dataset ${ref.id} was recorded on ${d.env}, this run is on ${env}.`, field);
     return;
   }
-  if (/^(run|dataset):/.test(ref)) throw new ImlabError('invalid_input', `${field}: ${ref} is not a reference; use run:<id>${field === 'dataset' ? ', dataset:<id>' : ''} or a file path.`, field);
-  checkFile(field, ref);
+  if (isMalformedRef(value)) throw new ImlabError('invalid_input', `${field}: ${value} is not a reference; use run:<id>${field === 'dataset' ? ', dataset:<id>' : ''} or a file path.`, field);
+  checkFile(field, value);
 }
 
 function checkFile(field: RefField, ref: string): void {

@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newestMtime } from '../newestMtime';
 import type { ExecutorSetting } from '../../../shared/executors';
-import type { ChildMessage, StartMessage, StoredPlacement } from '../runs/processProtocol';
+import { EXIT, type ChildMessage, type StartMessage } from '../runs/processProtocol';
+import type { StoredPlacement } from '../store/store';
 
 export interface RunHandle {
   readonly pid: number;
@@ -105,7 +106,7 @@ export class ChildProcessExecutor implements RunExecutor {
     child.on('message', (m: ChildMessage) => cb.onMessage(m));
     child.on('exit', (code, signal) => {
       const stderr = spawned.stderr();
-      if (code !== 0 && code !== 3 && stderr.trim()) cb.onMessage({ type: 'failed', message: stderr.trim().split('\n').slice(-5).join('\n') });
+      if (code !== EXIT.succeeded && code !== EXIT.interrupted && stderr.trim()) cb.onMessage({ type: 'failed', message: stderr.trim().split('\n').slice(-5).join('\n') });
       cb.onExit(code, signal);
     });
     child.send(message);

@@ -11,13 +11,14 @@ import { join } from 'node:path';
 import type { QueueState } from '../../../shared/api';
 import { DEFAULT_EXECUTOR, type ExecutorSetting } from '../../../shared/executors';
 import { ImlabError } from '../../../shared/errors';
+import { configRefs, formatRef } from '../../../shared/refs';
 import type { ProgressEvent, RunSummary } from '../../../shared/progress';
 import { FINISHED_STATUSES, type RunRow, type RunStatus } from '../../../shared/runs';
 import { sweepSpecSchema, type SweepSpecInput } from '../../../shared/sweeps';
 import { parseInput } from '../../../shared/validate';
 import type { DataHome } from '../home';
 import { GAIL_HEALTH_METRICS, gailHealth, healthPoints } from '../learn/gailHealth';
-import type { ChildMessage, StartMessage } from '../runs/processProtocol';
+import { EXIT, type ChildMessage, type StartMessage } from '../runs/processProtocol';
 import { appendRunLog } from '../runs/runLog';
 import { parseRunConfig } from '../runs/runJob';
 import { FILES, loadDataset, decodeTrajectory } from '../runs/storage';
@@ -107,7 +108,7 @@ export class RunQueue {
         }
         continue;
       }
-      const pid = (this.store.db.prepare('SELECT pid FROM runs WHERE id = ?').get(run.id) as { pid: number | null }).pid;
+      const pid = this.store.runPid(run.id);
       if (pid && processAlive(pid)) await stopOrphan(pid);
       this.store.updateRun(run.id, { status: 'interrupted', pid: null, error: 'the coordinator stopped while this run was running' });
       this.emitRun(run.id);
@@ -195,8 +196,8 @@ export class RunQueue {
    */
   retry(id: number): number {
     const run = this.requireRun(id);
-    const existing = this.store.db.prepare('SELECT id FROM runs WHERE retry_of = ? ORDER BY id LIMIT 1').get(id) as { id: number } | undefined;
-    if (existing) return existing.id;
+    const existing = this.store.nextAttemptOf(id);
+    if (existing !== null) return existing;
     if (run.status === 'running' || run.status === 'queued') throw new ImlabError('invalid_input', `Run ${id} is ${run.status}; cancel it before retrying.`, 'id');
     const config = this.store.runConfig(id);
     const [newId] = this.store.createRuns(
@@ -219,13 +220,7 @@ export class RunQueue {
       ],
       (rid) => this.freshRunDir(rid),
     );
-    this.store.db.transaction(() => {
-      for (const dependent of this.store.dependents(id)) {
-        this.store.db.prepare('UPDATE run_dependencies SET depends_on = ? WHERE run_id = ? AND depends_on = ?').run(newId, dependent, id);
-        this.store.db.prepare(`UPDATE runs SET status = 'queued', error = NULL WHERE id = ? AND status = 'blocked'`).run(dependent);
-        this.rewriteRef(dependent, id, newId);
-      }
-    })();
+    this.store.retargetDependents(id, newId);
     this.store.dependents(newId).forEach((d) => this.emitRun(d));
     this.emitRun(newId);
     this.emitQueue();
@@ -253,8 +248,7 @@ export class RunQueue {
   private unblockDependents(id: number): void {
     const blocked = this.store.blockedDependents(id);
     if (blocked.length === 0) return;
-    const mark = this.store.db.prepare(`UPDATE runs SET status = 'queued', error = NULL WHERE id = ? AND status = 'blocked'`);
-    this.store.db.transaction(() => blocked.forEach((d) => mark.run(d)))();
+    this.store.requeueBlocked(blocked);
     const reblocked = new Set(this.store.blockDependents());
     blocked.filter((d) => !reblocked.has(d)).forEach((d) => this.emitRun(d));
     reblocked.forEach((d) => this.emitRun(d));
@@ -401,8 +395,7 @@ export class RunQueue {
       case 'started': {
         this.store.updateRun(id, { backend: e.backend });
         if (e.resumedFrom !== null) {
-          const ck = this.store.db.prepare('SELECT env_steps FROM checkpoints WHERE run_id = ? AND iteration = ?').get(id, e.resumedFrom) as { env_steps: number } | undefined;
-          this.store.rewindProgress(id, e.resumedFrom, ck?.env_steps ?? 0);
+          this.store.rewindProgress(id, e.resumedFrom, this.store.checkpointEnvSteps(id, e.resumedFrom) ?? 0);
         }
         this.emitRun(id);
         break;
@@ -441,7 +434,7 @@ export class RunQueue {
     }
     const now = Date.now();
     if (!this.store.getRun(id)) return;
-    if (code === 0 && a.summary) {
+    if (code === EXIT.succeeded && a.summary) {
       try {
         this.importArtifacts(id, a);
         this.store.updateRun(id, { status: 'succeeded', finishedAt: now, pid: null, summary: a.summary });
@@ -452,7 +445,7 @@ export class RunQueue {
       }
     } else if (a.cancelRequested) {
       this.store.updateRun(id, { status: 'cancelled', finishedAt: now, pid: null });
-    } else if (code === 3 || a.stopRequested) {
+    } else if (code === EXIT.interrupted || a.stopRequested) {
       this.store.updateRun(id, { status: 'interrupted', pid: null, error: a.interruption ? `${a.interruption}; resume continues from the last checkpoint` : 'stopped; resume continues from the last checkpoint' });
     } else {
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
@@ -532,18 +525,15 @@ export class RunQueue {
   private resolveRefs(run: RunRow): unknown {
     const config = this.store.runConfig(run.id) as Record<string, unknown>;
     const out = { ...config };
-    for (const field of ['policy', 'dataset'] as const) {
-      const ref = config[field];
-      if (typeof ref !== 'string') continue;
-      const m = /^run:(\d+)$/.exec(ref);
-      if (!m) continue;
-      const upstream = this.store.getRun(Number(m[1]));
-      if (!upstream || upstream.status !== 'succeeded') throw new Error(`${field}: run ${m[1]} has not succeeded`);
+    for (const { field, ref } of configRefs(config)) {
+      if (ref.kind !== 'run') continue;
+      const upstream = this.store.getRun(ref.id);
+      if (!upstream || upstream.status !== 'succeeded') throw new ImlabError('invalid_input', `${field}: run ${ref.id} has not succeeded`, field);
       if (field === 'policy') out.policy = this.store.runDir(upstream.id);
       else {
         const ds = this.store.datasetBySourceRun(upstream.id);
-        if (ds === null) throw new Error(`dataset: run ${m[1]} produced no dataset`);
-        out.dataset = `dataset:${ds}`;
+        if (ds === null) throw new ImlabError('invalid_input', `dataset: run ${ref.id} produced no dataset`, field);
+        out.dataset = formatRef({ kind: 'dataset', id: ds });
       }
     }
     return out;
@@ -552,20 +542,12 @@ export class RunQueue {
   /** Runs a config's run:<id> references point at: they must succeed first. */
   private upstreamOf(c: unknown): { id: number }[] {
     const refs: { id: number }[] = [];
-    for (const field of ['policy', 'dataset']) {
-      const ref = (c as Record<string, unknown>)[field];
-      const m = typeof ref === 'string' ? /^run:(\d+)$/.exec(ref) : null;
-      if (m) {
-        if (!this.store.getRun(Number(m[1]))) throw new ImlabError('not_found', `${field}: run ${m[1]} does not exist.`, field);
-        refs.push({ id: Number(m[1]) });
-      }
+    for (const { field, ref } of configRefs(c)) {
+      if (ref.kind !== 'run') continue;
+      if (!this.store.getRun(ref.id)) throw new ImlabError('not_found', `${field}: run ${ref.id} does not exist.`, field);
+      refs.push({ id: ref.id });
     }
     return refs;
-  }
-
-  private rewriteRef(runId: number, from: number, to: number): void {
-    const config = JSON.stringify(this.store.runConfig(runId)).replace(new RegExp(`"run:${from}"`, 'g'), `"run:${to}"`);
-    this.store.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(config, runId);
   }
 
   /** runs/<id>, or runs/<id>-<n> when a folder of that name is left over (e.g. from an older database): a folder is never reused. */

@@ -1,4 +1,5 @@
 /** A Behavioral Cloning run: train on the first k trajectories, keep the best-validation snapshot, evaluate. */
+import { ImlabError } from '../../../shared/errors';
 import type { BcConfig } from '../../../shared/runConfigs';
 import type { RunSummary } from '../../../shared/progress';
 import { checkDatasetFitsEnv, expertPairs } from '../data/dataset';
@@ -59,7 +60,7 @@ export async function runBc(c: BcConfig, ctx: RunContext): Promise<RunSummary> {
         lossSum += trainer.step();
       } catch (e) {
         if (e instanceof NonFiniteError) {
-          throw new Error(`Behavioral cloning diverged at step ${trainer.iteration + 1}: ${e.message}. The last checkpoint stays usable.`);
+          throw new ImlabError('diverged', `Behavioral cloning diverged at step ${trainer.iteration + 1}: ${e.message}. The last checkpoint stays usable.`);
         }
         throw e;
       }

@@ -1,6 +1,7 @@
 /** Messages between the coordinator and a run's child process. */
-import type { ExecutorSetting, RunPlacement } from '../../../shared/executors';
+import type { ExecutorSetting } from '../../../shared/executors';
 import type { ProgressEvent } from '../../../shared/progress';
+import type { StoredPlacement } from '../store/store';
 
 export interface StartMessage {
   type: 'start';
@@ -16,11 +17,6 @@ export interface StartMessage {
   /** The run's id (names its Slurm job) and where it executes. */
   runId?: number;
   executor?: ExecutorSetting;
-}
-
-/** Where a run executes, as stored with it: what the runs list shows, plus what its executor needs to reattach. */
-export interface StoredPlacement extends RunPlacement {
-  attach?: unknown;
 }
 
 export type ChildMessage =

@@ -5,6 +5,7 @@
  * (docs/architecture.md).
  */
 import { backendLabel, type RunCompute } from '../../../shared/computeBackend';
+import { ImlabError } from '../../../shared/errors';
 import type { ProgressSink, RunSummary } from '../../../shared/progress';
 import { runConfigSchema, type RunConfig } from '../../../shared/runConfigs';
 import { parseInput } from '../../../shared/validate';
@@ -68,7 +69,7 @@ export async function runJob(input: unknown, o: RunJobOptions): Promise<RunSumma
     if (e instanceof NonFiniteError) {
       const last = o.storage.latestCheckpoint<{ iteration: number }>();
       const where = last ? `its last good checkpoint (iteration ${last.iteration}) can be resumed` : 'no checkpoint was written yet';
-      throw new Error(`Training diverged: ${e.message}; ${where}.`);
+      throw new ImlabError('diverged', `Training diverged: ${e.message}; ${where}.`);
     }
     throw e;
   }

@@ -6,6 +6,7 @@
  * can resume.
  */
 import { ImlabError } from '../../../shared/errors';
+import { parseRef } from '../../../shared/refs';
 import { loadMujocoModule } from '../sim/mujoco';
 import type { Store } from '../store/store';
 import { EXIT, type ChildMessage, type StartMessage } from './processProtocol';
@@ -37,13 +38,13 @@ async function main(start: StartMessage): Promise<number> {
       resume: true,
       resumeAtMost: start.resumeAtMost,
       async loadDataset(ref, field) {
-        const m = /^dataset:(\d+)$/.exec(ref);
-        if (!m) return loadDataset(ref, field);
+        const stored = parseRef(ref);
+        if (stored?.kind !== 'dataset') return loadDataset(ref, field);
         // Loaded here, not at start: most runs never open the database, and its native module costs every process start.
         const { Store } = await import('../store/store');
         store ??= new Store(start.dbPath, { readonly: true });
-        const d = store.loadDataset(Number(m[1]));
-        if (!d) throw new ImlabError('not_found', `${field}: dataset ${m[1]} does not exist.`, field);
+        const d = store.loadDataset(stored.id);
+        if (!d) throw new ImlabError('not_found', `${field}: dataset ${stored.id} does not exist.`, field);
         return d;
       },
     });

@@ -5,9 +5,9 @@
 import type Database from 'better-sqlite3';
 import type { EnvId } from '../../../shared/envCatalog';
 import type { DatasetRow, MetricSeries, RunDetail, RunHealth, RunRow, RunStatus } from '../../../shared/runs';
-import type { ExecutorSetting } from '../../../shared/executors';
+import type { ExecutorSetting, RunPlacement } from '../../../shared/executors';
 import type { EvaluationResult } from '../../../shared/progress';
-import type { StoredPlacement } from '../runs/processProtocol';
+import { formatRef, replaceRefs } from '../../../shared/refs';
 import { datasetStats, type Dataset, type Trajectory } from '../data/dataset';
 import { lttbIndices } from '../data/lttb';
 import { openDatabase, type Db } from './database';
@@ -24,6 +24,11 @@ export interface NewRun extends Pick<RunRow, 'name' | 'kind' | 'env' | 'method' 
   status?: RunStatus;
   /** Where it executes; null or absent: the queue's default. */
   executor?: ExecutorSetting | null;
+}
+
+/** Where a run executes, as stored with it: what the runs list shows, plus what its executor needs to reattach. */
+export interface StoredPlacement extends RunPlacement {
+  attach?: unknown;
 }
 
 /** A runs-table row as SQLite returns it (snake_case, JSON as text). */
@@ -52,6 +57,8 @@ interface RunDbRow extends Pick<RunRow, 'id' | 'name' | 'kind' | 'env' | 'method
 
 /** The next id of a table: one past the highest it ever gave (migration 3), so a deleted row's id is never handed out again. */
 const NEXT_ID = (table: 'runs' | 'datasets') => `(SELECT last_id + 1 FROM id_high_water WHERE tbl = '${table}')`;
+
+const REQUEUE_BLOCKED = `UPDATE runs SET status = 'queued', error = NULL WHERE id = ? AND status = 'blocked'`;
 
 const RUN_COLUMNS = `r.*, (SELECT group_concat(depends_on) FROM run_dependencies d WHERE d.run_id = r.id) AS deps`;
 
@@ -100,11 +107,39 @@ export interface ListRunsQuery {
   offset?: number;
 }
 
+export type RunFilter = Pick<ListRunsQuery, 'status' | 'sweepId'>;
+
+/** The WHERE clause (on runs aliased r) of listRuns and countRuns, with its arguments. */
+function runFilter(q: RunFilter): { where: string; args: unknown[] } {
+  const conditions: string[] = [];
+  const args: unknown[] = [];
+  if (q.status?.length) {
+    conditions.push(`r.status IN (${q.status.map(() => '?').join(',')})`);
+    args.push(...q.status);
+  }
+  if (q.sweepId !== undefined) {
+    conditions.push('r.sweep_id = ?');
+    args.push(q.sweepId);
+  }
+  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', args };
+}
+
 export interface MetricsQuery {
   sinceStep?: number;
   untilStep?: number;
   maxPoints?: number;
   raw?: boolean;
+}
+
+/** A succeeded BC or GAIL run as the results table reads it (config and health as stored JSON text). */
+export interface ImitationRunRow {
+  id: number;
+  env: string;
+  kind: string;
+  trajectories: number;
+  final_mean: number;
+  config: string;
+  health: string | null;
 }
 
 export interface StoredTrajectory extends Trajectory {
@@ -126,7 +161,7 @@ function blobF64(b: Buffer): Float64Array {
 }
 
 export class Store {
-  readonly db: Db;
+  private readonly db: Db;
   private readonly nameIds = new Map<string, number>();
 
   constructor(path: string, options: { readonly?: boolean } = {}) {
@@ -175,9 +210,9 @@ export class Store {
       const setConfig = this.db.prepare('UPDATE runs SET config = ? WHERE id = ?');
       runs.forEach((r, i) => {
         for (const d of r.dependsOn ?? []) dep.run(ids[i], typeof d === 'number' ? ids[d] : d.id);
-        // References to runs of this batch ("run:#<index>") become their ids.
-        const json = JSON.stringify(r.config);
-        if (json.includes('run:#')) setConfig.run(json.replace(/"run:#(\d+)"/g, (_m, k: string) => `"run:${ids[Number(k)]}"`), ids[i]);
+        // References to runs of this batch (run:#<index>), wherever they stand, become their ids.
+        const config = replaceRefs(r.config, (ref) => (ref.kind === 'batchRun' ? formatRef({ kind: 'run', id: ids[ref.index] }) : undefined));
+        if (config !== r.config) setConfig.run(JSON.stringify(config), ids[i]);
       });
       return ids;
     })();
@@ -237,34 +272,26 @@ export class Store {
     return r?.dir ?? null;
   }
 
-  listRuns(q: ListRunsQuery = {}): RunRow[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.status?.length) {
-      where.push(`r.status IN (${q.status.map(() => '?').join(',')})`);
-      args.push(...q.status);
-    }
-    if (q.sweepId !== undefined) {
-      where.push('r.sweep_id = ?');
-      args.push(q.sweepId);
-    }
-    const sql = `SELECT ${RUN_COLUMNS} FROM runs r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT ? OFFSET ?`;
-    args.push(q.limit ?? 100, q.offset ?? 0);
-    return (this.db.prepare(sql).all(...args) as RunDbRow[]).map(toRow);
+  /** The process id a running run was started with (null: none recorded, or no such run). */
+  runPid(id: number): number | null {
+    const r = this.db.prepare('SELECT pid FROM runs WHERE id = ?').get(id) as { pid: number | null } | undefined;
+    return r?.pid ?? null;
   }
 
-  countRuns(q: Pick<ListRunsQuery, 'status' | 'sweepId'> = {}): number {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.status?.length) {
-      where.push(`status IN (${q.status.map(() => '?').join(',')})`);
-      args.push(...q.status);
-    }
-    if (q.sweepId !== undefined) {
-      where.push('sweep_id = ?');
-      args.push(q.sweepId);
-    }
-    return (this.db.prepare(`SELECT count(*) AS n FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(...args) as { n: number }).n;
+  /** The run that retried `id` (its next attempt), if any. */
+  nextAttemptOf(id: number): number | null {
+    const r = this.db.prepare('SELECT id FROM runs WHERE retry_of = ? ORDER BY id LIMIT 1').get(id) as { id: number } | undefined;
+    return r?.id ?? null;
+  }
+
+  listRuns(q: ListRunsQuery = {}): RunRow[] {
+    const { where, args } = runFilter(q);
+    return (this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r ${where} ORDER BY r.id DESC LIMIT ? OFFSET ?`).all(...args, q.limit ?? 100, q.offset ?? 0) as RunDbRow[]).map(toRow);
+  }
+
+  countRuns(q: RunFilter = {}): number {
+    const { where, args } = runFilter(q);
+    return (this.db.prepare(`SELECT count(*) AS n FROM runs r ${where}`).get(...args) as { n: number }).n;
   }
 
   /** Queued runs whose dependencies all succeeded, best first. */
@@ -315,6 +342,30 @@ export class Store {
 
   dependents(id: number): number[] {
     return (this.db.prepare('SELECT run_id FROM run_dependencies WHERE depends_on = ?').all(id) as { run_id: number }[]).map((r) => r.run_id);
+  }
+
+  /**
+   * The runs that depend on `from` depend on `to` instead, in one transaction:
+   * their dependency rows and their config references (run:<from> becomes
+   * run:<to>) move, and those that were blocked wait again.
+   */
+  retargetDependents(from: number, to: number): void {
+    const move = this.db.prepare('UPDATE run_dependencies SET depends_on = ? WHERE run_id = ? AND depends_on = ?');
+    const unblock = this.db.prepare(REQUEUE_BLOCKED);
+    const setConfig = this.db.prepare('UPDATE runs SET config = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const dependent of this.dependents(from)) {
+        move.run(to, dependent, from);
+        unblock.run(dependent);
+        setConfig.run(JSON.stringify(replaceRefs(this.runConfig(dependent), (ref) => (ref.kind === 'run' && ref.id === from ? formatRef({ kind: 'run', id: to }) : undefined))), dependent);
+      }
+    })();
+  }
+
+  /** Of `ids`, the runs that are blocked wait (queued) again, in one transaction. */
+  requeueBlocked(ids: number[]): void {
+    const unblock = this.db.prepare(REQUEUE_BLOCKED);
+    this.db.transaction(() => ids.forEach((id) => unblock.run(id)))();
   }
 
   updateRun(
@@ -467,8 +518,44 @@ export class Store {
     })();
   }
 
+  /** The env steps a run had taken at its checkpoint of `iteration` (null: no such checkpoint). */
+  checkpointEnvSteps(runId: number, iteration: number): number | null {
+    const r = this.db.prepare('SELECT env_steps FROM checkpoints WHERE run_id = ? AND iteration = ?').get(runId, iteration) as { env_steps: number } | undefined;
+    return r?.env_steps ?? null;
+  }
+
   insertCheckpoint(runId: number, iteration: number, envSteps: number, file: string): void {
     this.db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, iteration, env_steps, file, created_at) VALUES (?, ?, ?, ?, ?)').run(runId, iteration, envSteps, file, Date.now());
+  }
+
+  /**
+   * Succeeded imitation runs (BC, GAIL) with a final return, the results
+   * table's input, ordered by env, kind, k and id; of one sweep if given.
+   */
+  succeededImitationRuns(sweepId?: number): ImitationRunRow[] {
+    return this.db
+      .prepare(
+        `SELECT id, env, kind, trajectories, final_mean, config, health FROM runs
+         WHERE status = 'succeeded' AND kind IN ('bc', 'gail') AND final_mean IS NOT NULL ${sweepId !== undefined ? 'AND sweep_id = ?' : ''}
+         ORDER BY env, kind, trajectories, id`,
+      )
+      .all(...(sweepId !== undefined ? [sweepId] : [])) as ImitationRunRow[];
+  }
+
+  /** Per run, the mean of its last `count` periodic deterministic evaluations (one query for all runs). */
+  lastEvaluationMeans(ids: number[], count: number): Map<number, number> {
+    const out = new Map<number, number>();
+    if (ids.length === 0) return out;
+    const rows = this.db
+      .prepare(
+        `SELECT run_id, avg(mean) AS m FROM (
+           SELECT run_id, mean, row_number() OVER (PARTITION BY run_id ORDER BY iteration DESC) AS k
+           FROM evaluations WHERE final = 0 AND mode = 'deterministic' AND run_id IN (SELECT value FROM json_each(?))
+         ) WHERE k <= ? GROUP BY run_id`,
+      )
+      .all(JSON.stringify(ids), count) as { run_id: number; m: number }[];
+    for (const r of rows) out.set(r.run_id, r.m);
+    return out;
   }
 
   metricNames(runId: number): string[] {

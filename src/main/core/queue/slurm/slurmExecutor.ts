@@ -24,7 +24,8 @@ import { slurmExecutorSchema, type ExecutorSetting, type RunPlacement, type Slur
 import type { DataHome } from '../../home';
 import { newestMtime } from '../../newestMtime';
 import type { JobLine } from '../../runs/jobProcess';
-import type { StartMessage, StoredPlacement } from '../../runs/processProtocol';
+import type { StartMessage } from '../../runs/processProtocol';
+import type { StoredPlacement } from '../../store/store';
 import { RUN_PROCESS_V8_FLAGS, type RunCallbacks, type RunExecutor, type RunHandle } from '../executor';
 import { ENDED_STATES, SlurmCli, SlurmCommandError, type SlurmJobState } from './slurmCli';
 

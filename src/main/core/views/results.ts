@@ -5,17 +5,8 @@
  * policy as reference rows, and the normalised score between them.
  */
 import { LAST_EVALUATIONS, type ResultsRow, type ResultsTable } from '../../../shared/results';
-import type { Store } from '../store/store';
-
-interface ImitationRun {
-  id: number;
-  env: string;
-  kind: string;
-  trajectories: number;
-  final_mean: number;
-  config: string;
-  health: string | null;
-}
+import { parseRef } from '../../../shared/refs';
+import type { ImitationRunRow, Store } from '../store/store';
 
 function meanStd(xs: number[]): { mean: number; std: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -27,27 +18,17 @@ export async function resultsTable(
   randomReturn: (env: string) => Promise<{ mean: number; std: number; episodes: number }>,
   sweepId?: number,
 ): Promise<ResultsTable> {
-  const runs = store.db
-    .prepare(
-      `SELECT id, env, kind, trajectories, final_mean, config, health FROM runs
-       WHERE status = 'succeeded' AND kind IN ('bc', 'gail') AND final_mean IS NOT NULL ${sweepId !== undefined ? 'AND sweep_id = ?' : ''}
-       ORDER BY env, kind, trajectories, id`,
-    )
-    .all(...(sweepId !== undefined ? [sweepId] : [])) as ImitationRun[];
-
-  const lastEvals = lastEvaluationMeans(store, runs.map((r) => r.id));
+  const runs = store.succeededImitationRuns(sweepId);
+  const lastEvals = store.lastEvaluationMeans(runs.map((r) => r.id), LAST_EVALUATIONS);
   const expertByEnv = new Map<string, { returns: number[]; datasets: Set<number> }>();
   for (const r of runs) {
-    const ref = (JSON.parse(r.config) as { dataset?: string }).dataset ?? '';
-    const dsId = /^dataset:(\d+)$/.exec(ref)?.[1] ?? (() => {
-      const run = /^run:(\d+)$/.exec(ref)?.[1];
-      return run ? String(store.datasetBySourceRun(Number(run)) ?? '') : '';
-    })();
-    if (!dsId) continue;
+    const ref = parseRef((JSON.parse(r.config) as { dataset?: string }).dataset);
+    const dsId = ref?.kind === 'dataset' ? ref.id : ref?.kind === 'run' ? store.datasetBySourceRun(ref.id) : null;
+    if (dsId === null) continue;
     const e = expertByEnv.get(r.env) ?? { returns: [], datasets: new Set<number>() };
-    if (!e.datasets.has(Number(dsId))) {
-      e.datasets.add(Number(dsId));
-      const d = store.getDatasetRow(Number(dsId));
+    if (!e.datasets.has(dsId)) {
+      e.datasets.add(dsId);
+      const d = store.getDatasetRow(dsId);
       if (d) e.returns.push(d.meanReturn);
     }
     expertByEnv.set(r.env, e);
@@ -62,7 +43,7 @@ export async function resultsTable(
     const normalize = (x: number) => (expert && expert.mean !== random.mean ? (x - random.mean) / (expert.mean - random.mean) : null);
     if (expert) rows.push({ env, method: 'expert', trajectories: null, mean: expert.mean, std: expert.std, seeds: expertData!.returns.length, normalized: 1, runIds: [] });
     rows.push({ env, method: 'random', trajectories: null, mean: random.mean, std: random.std, seeds: 1, normalized: 0, runIds: [] });
-    const groups = new Map<string, ImitationRun[]>();
+    const groups = new Map<string, ImitationRunRow[]>();
     for (const r of runs.filter((x) => x.env === env)) {
       const key = `${r.kind}|${r.trajectories}`;
       groups.set(key, [...(groups.get(key) ?? []), r]);
@@ -88,20 +69,4 @@ export async function resultsTable(
     }
   }
   return { rows };
-}
-
-/** Per run, the mean of its last LAST_EVALUATIONS periodic deterministic evaluations (one query for all runs). */
-function lastEvaluationMeans(store: Store, ids: number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  if (ids.length === 0) return out;
-  const rows = store.db
-    .prepare(
-      `SELECT run_id, avg(mean) AS m FROM (
-         SELECT run_id, mean, row_number() OVER (PARTITION BY run_id ORDER BY iteration DESC) AS k
-         FROM evaluations WHERE final = 0 AND mode = 'deterministic' AND run_id IN (SELECT value FROM json_each(?))
-       ) WHERE k <= ? GROUP BY run_id`,
-    )
-    .all(JSON.stringify(ids), LAST_EVALUATIONS) as { run_id: number; m: number }[];
-  for (const r of rows) out.set(r.run_id, r.m);
-  return out;
 }

@@ -4,7 +4,7 @@ import { ImlabError } from '../../../shared/errors';
 import { GeomPoser, modelGeometry } from '../sim/geometry';
 import { SimModel } from '../sim/simModel';
 import type { Store } from '../store/store';
-import { episodeEnd } from './episodeEnd';
+import { episodeEnd } from '../data/episodeEnd';
 
 /** The first body under the world: the torso of the walkers, the cart of the pendulum. */
 const TRACK_BODY = 1;
