@@ -4,19 +4,22 @@
  * four synthetic Humanoid trajectories of 1,000 steps (the initial qpos with
  * every hinge swinging: real MuJoCo kinematics of plausible postures):
  *
- *   npm run bench:replay -- [--json] [--seconds 6] [--width 1280] [--height 720]
+ *   npm run bench:replay -- [--json] [--seconds 6] [--width 1280] [--height 720] [--full-resolution]
  *
  * - getReplay of one trajectory over HTTP, cold and from a warm cache: wall
  *   time, and the serve process's CPU time per call (the machine is shared:
  *   CPU time is what the call costs, wall time what it waited too).
  * - Opening a replay: from the click on a Replay link of the picker to the
  *   first frame drawn (the viewer's `imlab:replay-drawn` mark, then the next
- *   frame), cold (first getReplay of that trajectory) and warm.
+ *   frame), cold (first getReplay of that trajectory) and warm, and the part
+ *   until getReplay's answer arrived (`imlab:replay-fetched`).
  * - Playback at 4× (so every frame shows a new pose) on a canvas of
  *   width × height CSS pixels, one view and four synchronised views: frame
  *   time (rAF to rAF, frame-rate limit off) p50/p95, and the CPU time per
  *   frame of the page's main thread and of the GPU process (SwiftShader
- *   renders there), from Chromium's own process accounting.
+ *   renders there), from Chromium's own process accounting. On software GL the
+ *   page draws half the resolution by default; --full-resolution ticks its
+ *   switch first.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -35,6 +38,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '6' },
     width: { type: 'string', default: '1280' },
     height: { type: 'string', default: '720' },
+    'full-resolution': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -119,17 +123,19 @@ const DRAWN = `new Promise((resolve) => {
   wait();
 })`;
 
-/** Clicks the picker's Replay link of row `row` and returns ms from the click to the first frame drawn. */
-async function openByClick(page: Page, origin: string, row: number): Promise<number> {
+/** Clicks the picker's Replay link of row `row`: ms from the click to the first frame drawn, and to the replay's arrival. */
+async function openByClick(page: Page, origin: string, row: number): Promise<{ drawn: number; fetched: number }> {
   await page.goto('about:blank');
   await page.goto(`${origin}/#/replay`);
   await page.getByTestId('replay-source').selectOption({ index: 1 });
   const link = page.getByTestId('replay-link').nth(row);
   await link.waitFor();
-  await page.evaluate(`performance.clearMarks('imlab:replay-drawn'); document.addEventListener('click', () => (window.clickedAt = performance.now()), { capture: true, once: true })`);
+  await page.evaluate(`performance.clearMarks(); document.addEventListener('click', () => (window.clickedAt = performance.now()), { capture: true, once: true })`);
   await link.click();
   const drawnAt = (await page.evaluate(DRAWN)) as number;
-  return drawnAt - ((await page.evaluate('window.clickedAt')) as number);
+  const clickedAt = (await page.evaluate('window.clickedAt')) as number;
+  const fetchedAt = (await page.evaluate(`performance.getEntriesByName('imlab:replay-fetched')[0].startTime`)) as number;
+  return { drawn: drawnAt - clickedAt, fetched: fetchedAt - clickedAt };
 }
 
 const FRAMES = (ms: number) => `new Promise((resolve) => {
@@ -149,19 +155,25 @@ async function playback(page: Page, cdp: CDPSession, origin: string, ids: number
   await page.goto('about:blank');
   await page.goto(`${origin}/#/replay?traj=${ids.join(',')}`);
   await page.locator('[data-testid=replay-canvas][data-drawn="1"]').waitFor({ timeout: 120_000 });
+  if (args['full-resolution']) {
+    await page.getByTestId('sharp').check();
+    await page.waitForTimeout(500);
+  }
   const size = (await page.evaluate(`(() => { const c = document.querySelector('[data-testid=replay-canvas]'); return { css: [c.clientWidth, c.clientHeight], drawn: [c.width, c.height] }; })()`)) as { css: number[]; drawn: number[] };
   await page.getByTestId('speed').selectOption('4');
-  await page.keyboard.press(' ');
+  await page.getByTestId('play').click();
   await page.waitForTimeout(500);
   const main = await page.context().newCDPSession(page);
   await main.send('Performance.enable');
   const task0 = await taskMs(main);
   const cpu0 = await chromiumCpu(cdp);
   const frames = (await page.evaluate(FRAMES(SECONDS * 1000))) as number[];
+  const playing = (await page.getByTestId('play').textContent()) === 'Pause';
   const cpu1 = await chromiumCpu(cdp);
   const task1 = await taskMs(main);
-  await page.keyboard.press(' ');
+  await page.getByTestId('play').click();
   await main.detach();
+  if (!playing) throw new Error('the replay was not playing while frames were timed');
   const n = frames.length;
   return {
     views: ids.length,
@@ -204,8 +216,8 @@ async function main(): Promise<void> {
     // Cookie for the API: the first load carries the token.
     await page.goto(serve.url);
     log('opening…');
-    const openColdMs = await openByClick(page, origin, 0);
-    const openWarmMs = await openByClick(page, origin, 0);
+    const openCold = await openByClick(page, origin, 0);
+    const openWarm = await openByClick(page, origin, 0);
     // Size the window so the canvas is WIDTH × HEIGHT CSS pixels.
     const css = (await page.evaluate(`(() => { const c = document.querySelector('[data-testid=replay-canvas]'); return [c.clientWidth, c.clientHeight, innerWidth, innerHeight]; })()`)) as number[];
     await page.setViewportSize({ width: css[2] + WIDTH - css[0], height: Math.max(css[3], Math.ceil(HEIGHT / 0.72) + 1) });
@@ -221,7 +233,14 @@ async function main(): Promise<void> {
       env: 'Humanoid-v5',
       frames: STEPS + 1,
       getReplay: { ...getReplay, targetWarmMs: 200 },
-      open: { clickToFirstFrameColdMs: round(openColdMs), clickToFirstFrameWarmMs: round(openWarmMs), targetMs: 500 },
+      open: {
+        clickToFirstFrameColdMs: round(openCold.drawn),
+        clickToFirstFrameWarmMs: round(openWarm.drawn),
+        // Of which: until getReplay's answer arrived (then decoding, the scene, shader compilation, the first draw).
+        clickToReplayArrivedColdMs: round(openCold.fetched),
+        clickToReplayArrivedWarmMs: round(openWarm.fetched),
+        targetMs: 500,
+      },
       playbackOneView: { ...one, targetP95Ms: 16 },
       playbackFourViews: { ...four, targetP95Ms: 33 },
     };

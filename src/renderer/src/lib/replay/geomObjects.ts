@@ -93,11 +93,54 @@ function floorMaterial(rgba: readonly number[], sky: THREE.Color): THREE.ShaderM
   });
 }
 
+/** The scene's light, in MuJoCo's frame: a sky/ground hemisphere and a sun (its direction; the stage moves it along for shadows). */
+export const LIGHT = { sky: 0xdde6f0, ground: 0x40382e, hemisphere: 1.1, sun: 2.2, sunFrom: new THREE.Vector3(-3, -4, 8) } as const;
+
+/**
+ * Lambert shading of a body (three's MeshLambertMaterial under LIGHT, per
+ * pixel) in a shader a fraction of the size: software GL compiles three's
+ * lit materials for most of a second before the first frame.
+ */
+function bodyMaterial(color: THREE.Color, opacity: number): THREE.ShaderMaterial {
+  return new THREE.ShaderMaterial({
+    uniforms: {
+      color: { value: color },
+      opacity: { value: opacity },
+      sky: { value: new THREE.Color(LIGHT.sky).multiplyScalar(LIGHT.hemisphere) },
+      ground: { value: new THREE.Color(LIGHT.ground).multiplyScalar(LIGHT.hemisphere) },
+      sun: { value: new THREE.Color(0xffffff).multiplyScalar(LIGHT.sun) },
+      sunDir: { value: LIGHT.sunFrom.clone().normalize() },
+    },
+    vertexShader: `
+      varying vec3 vNormal;
+      void main() {
+        vNormal = mat3(modelMatrix) * normal;
+        gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
+      }`,
+    fragmentShader: `
+      uniform vec3 color;
+      uniform float opacity;
+      uniform vec3 sky;
+      uniform vec3 ground;
+      uniform vec3 sun;
+      uniform vec3 sunDir;
+      varying vec3 vNormal;
+      void main() {
+        vec3 n = normalize(vNormal);
+        vec3 light = mix(ground, sky, 0.5 * n.z + 0.5) + sun * max(dot(n, sunDir), 0.0);
+        gl_FragColor = vec4(color * light * 0.3183099, opacity);
+        #include <colorspace_fragment>
+      }`,
+    transparent: opacity < 1,
+    depthWrite: opacity >= 1,
+  });
+}
+
 function material(g: VisualGeom, style: GeomStyle): THREE.Material {
   const color = style.tint !== undefined ? new THREE.Color(style.tint) : new THREE.Color().setRGB(g.rgba[0], g.rgba[1], g.rgba[2], THREE.SRGBColorSpace);
   const opacity = style.opacity * g.rgba[3];
   if (g.type === 'plane') return floorMaterial(g.rgba, style.sky ?? new THREE.Color(0xd9e1ea));
-  return new THREE.MeshLambertMaterial({ color, transparent: opacity < 1, opacity, depthWrite: opacity >= 1 });
+  return bodyMaterial(color, opacity);
 }
 
 /** One three.js mesh per drawable geom, in the order of `geoms` (null where nothing is drawn). */
@@ -111,7 +154,6 @@ export function buildGeomObjects(geoms: readonly VisualGeom[], style: GeomStyle 
     mesh.name = g.name || `geom ${g.index}`;
     mesh.matrixAutoUpdate = false;
     mesh.castShadow = g.type !== 'plane' && style.opacity >= 1;
-    mesh.receiveShadow = g.type !== 'plane' && style.opacity >= 1;
     if (g.type === 'plane') {
       const catcher = new THREE.Mesh(geometry, new THREE.ShadowMaterial({ opacity: 0.3, depthWrite: false }));
       catcher.name = SHADOW_CATCHER;

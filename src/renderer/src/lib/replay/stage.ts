@@ -5,7 +5,7 @@
  */
 import * as THREE from 'three';
 import type { ReplayFrames } from './frames';
-import { buildGeomObjects, SHADOW_CATCHER } from './geomObjects';
+import { buildGeomObjects, LIGHT, SHADOW_CATCHER } from './geomObjects';
 import { viewRects, type Rect } from './layout';
 import { defaultOrbit, placeCamera, type OrbitState } from './orbit';
 
@@ -176,7 +176,7 @@ export class ReplayStage {
       this.target.set(x, y, v.home.z);
     } else this.target.copy(v.home);
     this.target.add(this.orbit.pan);
-    v.sun.position.set(this.target.x - 3, this.target.y - 4, this.target.z + 8);
+    v.sun.position.copy(this.target).add(LIGHT.sunFrom);
     v.sun.target.position.copy(this.target);
     v.sun.target.updateMatrixWorld();
   }
@@ -185,8 +185,8 @@ export class ReplayStage {
     const scene = new THREE.Scene();
     const sky = new THREE.Color(this.options.background);
     scene.background = sky;
-    scene.add(new THREE.HemisphereLight(0xdde6f0, 0x40382e, 1.1));
-    const sun = new THREE.DirectionalLight(0xffffff, 2.2);
+    // Bodies shade themselves under LIGHT; this sun casts the shadows the floor's shadow catcher shows.
+    const sun = new THREE.DirectionalLight(0xffffff, LIGHT.sun);
     sun.castShadow = this.options.shadows;
     sun.shadow.mapSize.set(1024, 1024);
     const s = sun.shadow.camera;
@@ -231,7 +231,7 @@ function fadeFloors(v: View, distance: number): void {
   for (const a of v.actors) {
     for (const m of a.meshes) {
       const u = m && m.material instanceof THREE.ShaderMaterial ? m.material.uniforms : null;
-      if (!u) continue;
+      if (!u?.fogNear) continue;
       u.fogNear.value = 2.5 * distance + 10;
       u.fogFar.value = 6 * distance + 40;
     }
