@@ -3,7 +3,8 @@
  * serve`: a small InvertedPendulum sweep built in the form (with a wrong value
  * first, refused on its field by the backend), queued, finished live; the
  * results table and figure; the page's CSV equal to the CLI's export byte for
- * byte; a damaged .npz refused with the backend's message and nothing added.
+ * byte; a cell's best and worst seeds replayed side by side (recorded on
+ * demand: sweep runs store no episodes; the second time reused); a damaged .npz refused with the backend's message and nothing added.
  * Saves light-theme screenshots of the three pages in test/artifacts/screenshots.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ describe.skipIf(!haveChromium)('New experiment, Results and Datasets in Chromium
     served?.stop();
   });
 
-  it('builds, queues and finishes a sweep from the form, shows its results, and refuses a damaged .npz', async () => {
+  it('builds, queues and finishes a sweep from the form, shows its results, replays a cell\'s seeds, and refuses a damaged .npz', async () => {
     mkdirSync(SHOTS, { recursive: true });
     const home = tempDir('pages-home');
     served = await startServe(home);
@@ -117,6 +118,29 @@ describe.skipIf(!haveChromium)('New experiment, Results and Datasets in Chromium
     expect(download.suggestedFilename()).toBe(`results-sweep-${sweepId}.csv`);
     expect(readFileSync(fromPage).equals(readFileSync(fromCli))).toBe(true);
     expect(readFileSync(fromCli, 'utf8')).toContain('gail');
+
+    // The GAIL cell's best and worst seeds side by side, by final return (ties keep the cell's order).
+    const cell = (await api.resultsTable({ sweepId })).rows.find((r) => r.method === 'gail')!;
+    const seeds = await Promise.all(cell.runIds.map((id) => api.getRun({ id })));
+    const best = seeds.slice().sort((a, b) => b.finalMean! - a.finalMean!)[0];
+    const worst = seeds.slice().sort((a, b) => a.finalMean! - b.finalMean!)[0];
+    const evalRuns = async () => (await api.listRuns({ limit: 1000 })).runs.filter((r) => r.kind === 'eval').length;
+    const evalsBefore = await evalRuns();
+    await table.locator('tr[data-k="2"] [data-replay="gail"] button[data-pick="both"]').click();
+    await page.locator('[data-testid=replay-canvas][data-drawn="1"]').waitFor({ timeout: 300_000 });
+    const labels = await page.getByTestId('view-label').allTextContents();
+    expect(labels).toHaveLength(2);
+    expect(labels[0]).toContain(`episode·${best.name}·final·det`);
+    expect(labels[1]).toContain(`episode·${worst.name}·final·det`);
+    const shown = new URL(page.url()).hash;
+    const evalsAfter = await evalRuns();
+    expect(evalsAfter - evalsBefore, 'one episode recorded per distinct seed run').toBe(new Set([best.id, worst.id]).size);
+    // Again from the Results page: the recorded episode is reused, nothing new is queued.
+    await page.goBack();
+    await table.locator('tr[data-k="2"] [data-replay="gail"] button[data-pick="best"]').click();
+    await page.waitForURL(/#\/replay\?traj=\d+$/, { timeout: 60_000 });
+    expect(decodeURIComponent(shown)).toContain(`traj=${new URL(page.url()).hash.split('traj=')[1]},`);
+    await expect(evalRuns()).resolves.toBe(evalsAfter);
 
     await page.goto(served.url.replace(/#.*$/, '') + '#/datasets');
     const datasets = page.getByTestId('datasets-table');

@@ -1,7 +1,7 @@
 /**
  * The 3D replay in Debian's Chromium (software WebGL) against `imlab serve` on
- * a temp data folder holding two stored InvertedPendulum episodes (balanced
- * for 1,000 steps; shoved over after 300).
+ * a temp data folder holding four stored InvertedPendulum episodes (balanced
+ * for 1,000 steps; shoved over after 300, 500 and 700 steps).
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -58,6 +58,22 @@ const VIDEO_SIZE = `async (b64) => {
   return { width: v.videoWidth, height: v.videoHeight };
 }`;
 
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+const LABEL_BOXES = `() => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; };
+  return {
+    canvas: box(document.querySelector('[data-testid=replay-canvas]')),
+    labels: [...document.querySelectorAll('[data-testid=view-label]')].map(box),
+    returns: [...document.querySelectorAll('[data-testid=view-label] .ret')].map(box),
+  };
+}`;
+
 function inPage<T>(page: Page, script: string, arg?: unknown): Promise<T> {
   return page.evaluate(`(${script})(${JSON.stringify(arg ?? null)})`) as Promise<T>;
 }
@@ -75,17 +91,23 @@ describe.skipIf(!haveChromium)('3D replay in Chromium', () => {
   let browser: Browser | undefined;
   let page: Page;
   let ids: number[] = [];
-  /** Steps of the shoved episode, so its last frame. */
+  /** Steps of the episode shoved at 300, so its last frame. */
   let SHOVED = 0;
+  /** Steps of each episode. */
+  let lengths: number[] = [];
 
   beforeAll(async () => {
     const home = tempDir('replay-home');
     const store = new Store(dataHome(home).dbPath);
-    const datasetId = store.insertDataset(await pendulumDataset([{ seed: 0 }, { seed: 1, shoveAt: 300 }]), 'pendulum episodes', null);
+    const episodes = [{ seed: 0 }, { seed: 1, shoveAt: 300 }, { seed: 2, shoveAt: 500 }, { seed: 3, shoveAt: 700 }];
+    const datasetId = store.insertDataset(await pendulumDataset(episodes), 'pendulum episodes', null);
     const rows = store.listTrajectories({ datasetId });
     ids = rows.map((t) => t.id);
+    lengths = rows.map((t) => t.length);
     SHOVED = rows[1].length;
-    expect(rows.map((t) => [t.length, t.terminated])).toEqual([[1000, false], [SHOVED, true]]);
+    expect(rows.map((t) => t.terminated)).toEqual([false, true, true, true]);
+    expect(lengths[0]).toBe(1000);
+    expect(lengths.slice(1).every((n, i) => n > episodes[i + 1].shoveAt! && n < 1000)).toBe(true);
     store.close();
     served = await startServe(home);
     browser = await launchChromium();
@@ -159,6 +181,54 @@ describe.skipIf(!haveChromium)('3D replay in Chromium', () => {
     await expect(frameNumbers(page)).resolves.toEqual([600, SHOVED]);
     await expect(page.locator('[data-testid=hud-end]').nth(1).textContent()).resolves.toMatch(/terminated: pole angle .* outside ±0\.2 \(holding the last frame\)/);
   }, 60_000);
+
+  it('keeps four views on one clock, each holding its own last frame', async () => {
+    await open(`traj=${ids.join(',')}`);
+    await expect(page.locator('[data-testid=view-label]').count()).resolves.toBe(4);
+    const all = () => inPage<number[]>(page, BOTH_FRAMES);
+    await page.getByTestId('speed').selectOption('4');
+    await page.keyboard.press(' ');
+    for (let seen = 0; seen < 4; ) {
+      const [a, ...rest] = await all();
+      expect(rest).toEqual(lengths.slice(1).map((n) => Math.min(a, n)));
+      if (a > 0) seen++;
+      await page.waitForTimeout(250);
+    }
+    await page.keyboard.press(' ');
+    const scrub = page.locator('[data-testid=scrub]');
+    for (const f of [450, 650, 990]) {
+      await scrub.fill(String(f));
+      await expect(frameNumbers(page)).resolves.toEqual(lengths.map((n) => Math.min(f, n)));
+    }
+    await canvas().screenshot({ path: 'test/artifacts/screenshots/replay-four-views.png' });
+  }, 90_000);
+
+  it('keeps each view\'s label inside its view, returns in full, at 2, 3 and 4 views and narrow widths', async () => {
+    for (const width of [1000, 560]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const n of [2, 3, 4]) {
+        await open(`traj=${ids.slice(0, n).join(',')}`);
+        const boxes = await inPage<{ canvas: Box; labels: Box[]; returns: Box[] }>(page, LABEL_BOXES);
+        const where = `${n} views at ${width} px`;
+        expect(boxes.labels, where).toHaveLength(n);
+        const cols = n === 4 ? 2 : n;
+        const w = boxes.canvas.w / cols;
+        const h = boxes.canvas.h / (n === 4 ? 2 : 1);
+        boxes.labels.forEach((l, i) => {
+          const view = { x: boxes.canvas.x + (i % cols) * w, y: boxes.canvas.y + Math.floor(i / cols) * h };
+          expect(l.x >= view.x && l.x + l.w <= view.x + w + 0.5 && l.y >= view.y && l.y + l.h <= view.y + h + 0.5, `${where}: label ${i} inside its view`).toBe(true);
+          const r = boxes.returns[i];
+          expect(r.x >= l.x && r.x + r.w <= l.x + l.w + 0.5 && r.w > 20, `${where}: return of label ${i} shown whole`).toBe(true);
+          boxes.labels.slice(i + 1).forEach((m, j) => {
+            const apart = l.x + l.w <= m.x || m.x + m.w <= l.x || l.y + l.h <= m.y || m.y + m.h <= l.y;
+            expect(apart, `${where}: labels ${i} and ${i + 1 + j} do not overlap`).toBe(true);
+          });
+        });
+        if (n === 3 && width < 1000) await canvas().screenshot({ path: 'test/artifacts/screenshots/replay-labels-narrow.png' });
+      }
+    }
+    await page.setViewportSize({ width: 1000, height: 800 });
+  }, 120_000);
 
   it('exports the frame as PNG and the episode as WebM', async () => {
     await open(`traj=${ids[1]}`);

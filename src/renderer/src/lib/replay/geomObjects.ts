@@ -20,7 +20,12 @@ export interface GeomStyle {
   opacity: number;
   /** Replaces the model's colours (for ghosts), as 0xRRGGBB. */
   tint?: number;
+  /** The background the far floor fades into. */
+  sky?: THREE.Color;
 }
+
+/** Floors are drawn unlit; with shadows on, this child of a floor darkens where the shadows fall. */
+export const SHADOW_CATCHER = 'shadow catcher';
 
 const Z_ALONG_Y = new THREE.Matrix4().makeRotationX(Math.PI / 2);
 
@@ -46,31 +51,96 @@ export function geomGeometry(g: VisualGeom): THREE.BufferGeometry | null {
   }
 }
 
-function checkerTexture(halfX: number, halfY: number, rgba: readonly number[]): THREE.DataTexture {
-  const light = [0.62, 0.66, 0.72].map((x, i) => Math.round(255 * Math.min(1, 0.7 * x + 0.3 * rgba[i])));
-  const dark = light.map((x) => Math.round(x * 0.78));
-  const data = new Uint8Array([...light, 255, ...dark, 255, ...dark, 255, ...light, 255]);
-  const t = new THREE.DataTexture(data, 2, 2, THREE.RGBAFormat);
-  t.wrapS = t.wrapT = THREE.RepeatWrapping;
-  t.magFilter = THREE.NearestFilter;
-  // Mipmaps fade far cells to their mean grey instead of moiré.
-  t.minFilter = THREE.LinearMipmapLinearFilter;
-  t.generateMipmaps = true;
-  t.anisotropy = 4;
-  t.colorSpace = THREE.SRGBColorSpace;
-  t.repeat.set(halfX / CHECKER_CELL, halfY / CHECKER_CELL);
-  t.needsUpdate = true;
-  return t;
+/**
+ * The checker ground as a tiny shader: the cell colour is computed from the
+ * world position, with no texture and no lighting (the floor is flat, so its
+ * light is one colour). A mipmapped, lit texture cost software GL about 70 ms
+ * of a 1280 × 720 frame; this costs a few. Far cells, finer than a pixel, fade
+ * to their mean instead of moiré, and the far floor fades into the sky.
+ */
+function floorMaterial(rgba: readonly number[], sky: THREE.Color): THREE.ShaderMaterial {
+  // Colours go in as the sRGB the screen shows: a per-pixel conversion (a pow per channel) would double the floor's cost.
+  const light = new THREE.Vector3(...[0.62, 0.66, 0.72].map((x, i) => Math.min(1, 0.7 * x + 0.3 * rgba[i])));
+  const dark = light.clone().multiplyScalar(0.8);
+  const skyRgb = sky.getRGB({ r: 0, g: 0, b: 0 }, THREE.SRGBColorSpace);
+  return new THREE.ShaderMaterial({
+    uniforms: { light: { value: light }, dark: { value: dark }, sky: { value: new THREE.Vector3(skyRgb.r, skyRgb.g, skyRgb.b) }, cell: { value: CHECKER_CELL }, fogNear: { value: 20 }, fogFar: { value: 60 } },
+    vertexShader: `
+      varying vec2 vGround;
+      varying float vDepth;
+      void main() {
+        vGround = (modelMatrix * vec4(position, 1.0)).xy;
+        vec4 eye = modelViewMatrix * vec4(position, 1.0);
+        vDepth = -eye.z;
+        gl_Position = projectionMatrix * eye;
+      }`,
+    fragmentShader: `
+      uniform vec3 light;
+      uniform vec3 dark;
+      uniform vec3 sky;
+      uniform float cell;
+      uniform float fogNear;
+      uniform float fogFar;
+      varying vec2 vGround;
+      varying float vDepth;
+      void main() {
+        vec2 c = floor(vGround / cell);
+        vec3 col = mod(c.x + c.y, 2.0) < 0.5 ? light : dark;
+        vec2 w = fwidth(vGround) / cell;
+        col = mix(col, 0.5 * (light + dark), clamp(2.0 * max(w.x, w.y) - 0.5, 0.0, 1.0));
+        gl_FragColor = vec4(mix(col, sky, smoothstep(fogNear, fogFar, vDepth)), 1.0);
+      }`,
+  });
+}
+
+/** The scene's light, in MuJoCo's frame: a sky/ground hemisphere and a sun (its direction; the stage moves it along for shadows). */
+export const LIGHT = { sky: 0xdde6f0, ground: 0x40382e, hemisphere: 1.1, sun: 2.2, sunFrom: new THREE.Vector3(-3, -4, 8) } as const;
+
+/**
+ * Lambert shading of a body (three's MeshLambertMaterial under LIGHT, per
+ * pixel) in a shader a fraction of the size: software GL compiles three's
+ * lit materials for most of a second before the first frame.
+ */
+function bodyMaterial(color: THREE.Color, opacity: number): THREE.ShaderMaterial {
+  return new THREE.ShaderMaterial({
+    uniforms: {
+      color: { value: color },
+      opacity: { value: opacity },
+      sky: { value: new THREE.Color(LIGHT.sky).multiplyScalar(LIGHT.hemisphere) },
+      ground: { value: new THREE.Color(LIGHT.ground).multiplyScalar(LIGHT.hemisphere) },
+      sun: { value: new THREE.Color(0xffffff).multiplyScalar(LIGHT.sun) },
+      sunDir: { value: LIGHT.sunFrom.clone().normalize() },
+    },
+    vertexShader: `
+      varying vec3 vNormal;
+      void main() {
+        vNormal = mat3(modelMatrix) * normal;
+        gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
+      }`,
+    fragmentShader: `
+      uniform vec3 color;
+      uniform float opacity;
+      uniform vec3 sky;
+      uniform vec3 ground;
+      uniform vec3 sun;
+      uniform vec3 sunDir;
+      varying vec3 vNormal;
+      void main() {
+        vec3 n = normalize(vNormal);
+        vec3 light = mix(ground, sky, 0.5 * n.z + 0.5) + sun * max(dot(n, sunDir), 0.0);
+        gl_FragColor = vec4(color * light * 0.3183099, opacity);
+        #include <colorspace_fragment>
+      }`,
+    transparent: opacity < 1,
+    depthWrite: opacity >= 1,
+  });
 }
 
 function material(g: VisualGeom, style: GeomStyle): THREE.Material {
   const color = style.tint !== undefined ? new THREE.Color(style.tint) : new THREE.Color().setRGB(g.rgba[0], g.rgba[1], g.rgba[2], THREE.SRGBColorSpace);
   const opacity = style.opacity * g.rgba[3];
-  if (g.type === 'plane') {
-    const map = checkerTexture(Math.max(g.size[0], FLOOR_HALF), Math.max(g.size[1], FLOOR_HALF), g.rgba);
-    return new THREE.MeshLambertMaterial({ map });
-  }
-  return new THREE.MeshLambertMaterial({ color, transparent: opacity < 1, opacity, depthWrite: opacity >= 1 });
+  if (g.type === 'plane') return floorMaterial(g.rgba, style.sky ?? new THREE.Color(0xd9e1ea));
+  return bodyMaterial(color, opacity);
 }
 
 /** One three.js mesh per drawable geom, in the order of `geoms` (null where nothing is drawn). */
@@ -84,7 +154,14 @@ export function buildGeomObjects(geoms: readonly VisualGeom[], style: GeomStyle 
     mesh.name = g.name || `geom ${g.index}`;
     mesh.matrixAutoUpdate = false;
     mesh.castShadow = g.type !== 'plane' && style.opacity >= 1;
-    mesh.receiveShadow = style.opacity >= 1;
+    if (g.type === 'plane') {
+      const catcher = new THREE.Mesh(geometry, new THREE.ShadowMaterial({ opacity: 0.3, depthWrite: false }));
+      catcher.name = SHADOW_CATCHER;
+      catcher.receiveShadow = true;
+      catcher.matrixAutoUpdate = false;
+      catcher.visible = false;
+      mesh.add(catcher);
+    }
     return mesh;
   });
 }

@@ -5,7 +5,7 @@
  */
 import * as THREE from 'three';
 import type { ReplayFrames } from './frames';
-import { buildGeomObjects } from './geomObjects';
+import { buildGeomObjects, LIGHT, SHADOW_CATCHER } from './geomObjects';
 import { viewRects, type Rect } from './layout';
 import { defaultOrbit, placeCamera, type OrbitState } from './orbit';
 
@@ -38,20 +38,36 @@ export class ReplayStage {
   follow = true;
   /** Called after every render (e.g. to push the frame to a video recorder). */
   afterRender: (() => void) | null = null;
+  /** True where WebGL runs on the CPU (SwiftShader, llvmpipe): shadows are then off by default. */
+  readonly softwareGl: boolean;
   private views: View[] = [];
-  private frame = 0;
+  private frame = -1;
+  /** Set by whatever changes the picture; render() clears it, so a still replay costs nothing. */
+  private dirty = true;
   private readonly target = new THREE.Vector3();
+  /** The canvas's size in CSS pixels; it is drawn at `scale` device pixels per CSS pixel. */
+  private size = { width: 1, height: 1 };
+  private scale = 1;
 
   constructor(
     readonly canvas: HTMLCanvasElement,
     private readonly options: StageOptions,
   ) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, preserveDrawingBuffer: false, powerPreference: 'high-performance' });
-    this.renderer.setPixelRatio(1);
     this.renderer.shadowMap.enabled = options.shadows;
     this.renderer.shadowMap.type = THREE.PCFShadowMap;
     this.renderer.setScissorTest(true);
     this.orbit = defaultOrbit(4);
+    this.softwareGl = isSoftwareGl(this.renderer.getContext());
+  }
+
+  /** The picture is out of date (the camera moved, a setting changed). */
+  invalidate(): void {
+    this.dirty = true;
+  }
+
+  get needsRender(): boolean {
+    return this.dirty;
   }
 
   /** Each entry is one view: its first replay drawn solid, the rest as ghosts over it. */
@@ -59,6 +75,8 @@ export class ReplayStage {
     this.disposeViews();
     this.views = groups.map((group) => this.makeView(group));
     this.orbit = defaultOrbit(suggestedDistance(groups[0][0]));
+    this.frame = -1;
+    this.dirty = true;
   }
 
   /** Shadows cost a second pass per view; software GL may want them off. */
@@ -69,13 +87,16 @@ export class ReplayStage {
       v.sun.castShadow = on;
       // Materials compile with or without shadow code: recompile once.
       v.scene.traverse((o) => {
+        if (o.name === SHADOW_CATCHER) o.visible = on;
         if (o instanceof THREE.Mesh) (o.material as THREE.Material).needsUpdate = true;
       });
     }
+    this.dirty = true;
   }
 
   resetView(): void {
     this.orbit = defaultOrbit(suggestedDistance(this.views[0]?.actors[0].frames));
+    this.dirty = true;
   }
 
   get viewCount(): number {
@@ -88,7 +109,9 @@ export class ReplayStage {
   }
 
   setFrame(f: number): void {
+    if (f === this.frame) return;
     this.frame = f;
+    this.dirty = true;
     for (const v of this.views) {
       for (const a of v.actors) {
         const k = a.frames.clamp(f);
@@ -101,16 +124,28 @@ export class ReplayStage {
     }
   }
 
+  /** The views on the canvas, in CSS pixels. */
   rects(): Rect[] {
-    return viewRects(this.views.length, this.canvas.width, this.canvas.height);
+    return viewRects(this.views.length, this.size.width, this.size.height);
   }
 
-  resize(width: number, height: number): void {
-    if (this.canvas.width !== width || this.canvas.height !== height) this.renderer.setSize(width, height, false);
+  /**
+   * `scale` is drawn pixels per CSS pixel: the screen's device pixel ratio for
+   * a sharp picture, or less where every pixel is costly (software GL fills
+   * pixels at tens of nanoseconds each).
+   */
+  resize(width: number, height: number, scale: number): void {
+    if (width === this.size.width && height === this.size.height && scale === this.scale) return;
+    this.size = { width, height };
+    this.scale = scale;
+    this.renderer.setPixelRatio(scale);
+    this.renderer.setSize(width, height, false);
+    this.dirty = true;
   }
 
   render(): void {
-    const H = this.canvas.height;
+    // three scales viewports by the pixel ratio: they are given in CSS pixels.
+    const H = this.size.height;
     const rects = this.rects();
     this.views.forEach((v, i) => {
       const r = rects[i];
@@ -118,11 +153,13 @@ export class ReplayStage {
       v.camera.aspect = r.w / Math.max(1, r.h);
       v.camera.updateProjectionMatrix();
       placeCamera(v.camera, this.orbit, this.target);
+      fadeFloors(v, this.orbit.distance);
       // Viewports count from the bottom in WebGL.
       this.renderer.setViewport(r.x, H - r.y - r.h, r.w, r.h);
       this.renderer.setScissor(r.x, H - r.y - r.h, r.w, r.h);
       this.renderer.render(v.scene, v.camera);
     });
+    this.dirty = false;
     this.afterRender?.();
   }
 
@@ -139,16 +176,17 @@ export class ReplayStage {
       this.target.set(x, y, v.home.z);
     } else this.target.copy(v.home);
     this.target.add(this.orbit.pan);
-    v.sun.position.set(this.target.x - 3, this.target.y - 4, this.target.z + 8);
+    v.sun.position.copy(this.target).add(LIGHT.sunFrom);
     v.sun.target.position.copy(this.target);
     v.sun.target.updateMatrixWorld();
   }
 
   private makeView(group: ReplayFrames[]): View {
     const scene = new THREE.Scene();
-    scene.background = new THREE.Color(this.options.background);
-    scene.add(new THREE.HemisphereLight(0xdde6f0, 0x40382e, 1.1));
-    const sun = new THREE.DirectionalLight(0xffffff, 2.2);
+    const sky = new THREE.Color(this.options.background);
+    scene.background = sky;
+    // Bodies shade themselves under LIGHT; this sun casts the shadows the floor's shadow catcher shows.
+    const sun = new THREE.DirectionalLight(0xffffff, LIGHT.sun);
     sun.castShadow = this.options.shadows;
     sun.shadow.mapSize.set(1024, 1024);
     const s = sun.shadow.camera;
@@ -159,8 +197,13 @@ export class ReplayStage {
     sun.shadow.bias = -0.0005;
     scene.add(sun, sun.target);
     const actors = group.map((frames, i) => {
-      const meshes = buildGeomObjects(frames.replay.geoms, i === 0 ? { opacity: 1 } : { opacity: GHOST_OPACITY, tint: GHOST_TINTS[(i - 1) % GHOST_TINTS.length] });
-      for (const m of meshes) if (m) scene.add(m);
+      const meshes = buildGeomObjects(frames.replay.geoms, i === 0 ? { opacity: 1, sky } : { opacity: GHOST_OPACITY, tint: GHOST_TINTS[(i - 1) % GHOST_TINTS.length] });
+      for (const m of meshes) {
+        if (!m) continue;
+        scene.add(m);
+        const catcher = m.getObjectByName(SHADOW_CATCHER);
+        if (catcher) catcher.visible = this.renderer.shadowMap.enabled;
+      }
       return { frames, meshes };
     });
     const lead = group[0];
@@ -175,14 +218,30 @@ export class ReplayStage {
       v.scene.traverse((o) => {
         if (o instanceof THREE.Mesh) {
           o.geometry.dispose();
-          const m = o.material as THREE.MeshLambertMaterial;
-          m.map?.dispose();
-          m.dispose();
+          (o.material as THREE.Material).dispose();
         }
       });
     }
     this.views = [];
   }
+}
+
+/** The far floor fades into the sky, further the further the camera is from its target. */
+function fadeFloors(v: View, distance: number): void {
+  for (const a of v.actors) {
+    for (const m of a.meshes) {
+      const u = m && m.material instanceof THREE.ShaderMaterial ? m.material.uniforms : null;
+      if (!u?.fogNear) continue;
+      u.fogNear.value = 2.5 * distance + 10;
+      u.fogFar.value = 6 * distance + 40;
+    }
+  }
+}
+
+function isSoftwareGl(gl: WebGLRenderingContext | WebGL2RenderingContext): boolean {
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  return /swiftshader|llvmpipe|softpipe|software/i.test(name);
 }
 
 /** A camera distance that shows the whole model at its first frame with some room. */
