@@ -21,10 +21,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ImlabError } from '../../../../shared/errors';
 import { slurmExecutorSchema, type ExecutorSetting, type RunPlacement, type SlurmExecutorSetting } from '../../../../shared/executors';
+import { parseRef } from '../../../../shared/refs';
 import type { DataHome } from '../../home';
 import { newestMtime } from '../../newestMtime';
 import type { JobLine } from '../../runs/jobProcess';
-import type { StartMessage } from '../../runs/processProtocol';
+import { EXIT, type StartMessage } from '../../runs/processProtocol';
 import type { StoredPlacement } from '../../store/store';
 import { RUN_PROCESS_V8_FLAGS, type RunCallbacks, type RunExecutor, type RunHandle } from '../executor';
 import { ENDED_STATES, SlurmCli, SlurmCommandError, type SlurmJobState } from './slurmCli';
@@ -271,10 +272,10 @@ export class SlurmExecutor implements RunExecutor {
 
   private exportDatasetRef(config: unknown, prefix: string): unknown {
     const c = config as Record<string, unknown>;
-    const m = typeof c.dataset === 'string' ? /^dataset:(\d+)$/.exec(c.dataset) : null;
-    if (!m) return config;
-    const file = `${prefix}.dataset-${m[1]}.json`;
-    this.o.exportDataset(Number(m[1]), file);
+    const ref = parseRef(c.dataset);
+    if (ref?.kind !== 'dataset') return config;
+    const file = `${prefix}.dataset-${ref.id}.json`;
+    this.o.exportDataset(ref.id, file);
     return { ...c, dataset: file };
   }
 
@@ -343,9 +344,9 @@ export class SlurmExecutor implements RunExecutor {
     }
     job.partial = Buffer.from(data);
     // The run's own record is final when it succeeded or failed; an interrupted run waits for Slurm to say why.
-    if (job.exit && (job.exit.code === 0 || job.exit.code === 1)) {
+    if (job.exit && (job.exit.code === EXIT.succeeded || job.exit.code === EXIT.failed)) {
       // What Slurm will report once it notices; the job is not watched after this.
-      if (job.slurm) job.slurm = { ...job.slurm, state: job.exit.code === 0 ? 'COMPLETED' : 'FAILED', reason: null };
+      if (job.slurm) job.slurm = { ...job.slurm, state: job.exit.code === EXIT.succeeded ? 'COMPLETED' : 'FAILED', reason: null };
       if (job.slurm) this.emitPlacement(job);
       this.finish(job, job.exit.code);
     }
@@ -412,7 +413,7 @@ export class SlurmExecutor implements RunExecutor {
         // Everything the earlier start wrote first (it has exited when Slurm requeues), then its exit record no longer holds.
         this.tail(job);
         if (job.done) continue;
-        if (job.exit?.code === 3) job.exit = null;
+        if (job.exit?.code === EXIT.interrupted) job.exit = null;
       }
       const before = job.slurm;
       if (!before || before.state !== s.state || before.reason !== s.reason || before.node !== s.node) {
@@ -435,7 +436,7 @@ export class SlurmExecutor implements RunExecutor {
     if (job.done) return;
     const id = job.jobId!;
     const exit = job.exit;
-    if (exit && (exit.code === 0 || exit.code === 1)) return this.finish(job, exit.code);
+    if (exit && (exit.code === EXIT.succeeded || exit.code === EXIT.failed)) return this.finish(job, exit.code);
     if (job.requested) return this.finish(job, exit?.code ?? null, exit ? null : 'SIGKILL');
     const verdict = slurmVerdict(id, s, job.setting, lastLines(job.outFile), job.eventsFile, exit);
     if (verdict.status === 'failed') {
@@ -504,7 +505,7 @@ export function slurmVerdict(
     return { status: 'failed', message: `Slurm killed job ${id}${where}: out of memory (the run needed more than ${memory}; raise executor.memory)${tail}` };
   }
   if (state === 'CANCELLED') return interrupted(`Slurm job ${id}${where} was cancelled or killed outside Imitation Lab (scancel)${reason}`);
-  if (exit?.code === 3) return interrupted(`Slurm stopped job ${id}${where} (${exit.signal ?? 'signal'})`);
+  if (exit?.code === EXIT.interrupted) return interrupted(`Slurm stopped job ${id}${where} (${exit.signal ?? 'signal'})`);
   const how = state
     ? `Slurm job ${id} ended ${state}${reason}${where}`
     : `Slurm no longer knows job ${id} and the run left no exit record in ${eventsFile} (is the data folder shared with the nodes?)`;
