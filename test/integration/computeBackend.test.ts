@@ -41,7 +41,7 @@ describe('the recorded backend', () => {
     const dataset = tempDir('backend-data');
     saveDataset(new RunDirectory(dataset), { env, obsDim: s.obsDim, actDim: s.actDim, nq: 0, nv: 0, source: { policy: 'random' }, trajectories: ev.trajectories });
     const small = { env, dataset, trajectories: 3, hiddenSizes: [8], finalEvalEpisodes: 1 };
-    const gail = { ...small, kind: 'gail', totalSteps: 64, gSteps: 1, evalEvery: 0, checkpointEvery: 0, expertSubsample: 1, trpo: { batchSteps: 64 } } satisfies RunConfigInput;
+    const gail = { ...small, kind: 'gail', totalSteps: 64, gSteps: 1, evalEvery: 0, checkpointEvery: 0, expertSubsample: 1, trpo: { batchSteps: 64 }, bcWarmStartIterations: 0 } satisfies RunConfigInput;
 
     const plain = await recordRun(gail);
     expect(plain.summary).toMatchObject({ backend: 'wasm-kernels', compute: 'wasm-kernels', tfBackend: null });
