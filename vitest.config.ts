@@ -13,7 +13,7 @@ export default defineConfig({
         // Svelte components mounted in jsdom, resolved to Svelte's browser build.
         plugins: [svelte({ configFile: './svelte.config.js' })],
         resolve: { conditions: ['browser'] },
-        test: { ...shared, name: 'components', include: ['test/components/**/*.test.ts'], environment: 'jsdom' },
+        test: { ...shared, name: 'components', include: ['test/components/**/*.test.ts'], environment: 'jsdom', setupFiles: ['test/components/jsdomShims.ts'] },
       },
     ],
   },

@@ -13,12 +13,6 @@ import { fakeBackend, makeRun, type FakeBackend } from './fakeBackend';
 vi.hoisted(() => {
   // The router reads the hash when it loads.
   window.location.hash = '#/results';
-  globalThis.ResizeObserver ??= class {
-    observe(): void {}
-    unobserve(): void {}
-    disconnect(): void {}
-  } as unknown as typeof ResizeObserver;
-  window.matchMedia ??= ((query: string) => ({ matches: false, media: query, addEventListener() {}, removeEventListener() {} })) as unknown as typeof window.matchMedia;
 });
 
 async function settle(): Promise<void> {

@@ -1,18 +1,8 @@
 import { flushSync, mount, tick, unmount } from 'svelte';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import App from '../../src/renderer/src/App.svelte';
 import { fakeBackend, makeRun, type FakeBackend } from './fakeBackend';
 
-vi.hoisted(() => {
-  // jsdom has no matchMedia; the theme asks it for the system setting.
-  // …nor ResizeObserver, which bind:clientHeight uses (the table then assumes a screenful).
-  globalThis.ResizeObserver ??= class {
-    observe(): void {}
-    unobserve(): void {}
-    disconnect(): void {}
-  } as unknown as typeof ResizeObserver;
-  window.matchMedia ??= ((query: string) => ({ matches: false, media: query, addEventListener() {}, removeEventListener() {} })) as unknown as typeof window.matchMedia;
-});
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) {
