@@ -36,6 +36,14 @@ if (!up) console.warn('Slurm tests skipped: no working Slurm here (sbatch/sinfo 
 
 const env = 'InvertedPendulum-v5';
 const expert = (seed: number, totalSteps: number) => ({ kind: 'expert', env, seed, totalSteps, evalEvery: 5, checkpointEvery: 2, finalEvalEpisodes: 3 });
+/**
+ * A run the tests disrupt mid-way: iterations of 8,192 steps (~0.6–1 s each), so
+ * the job is still training seconds after the test sees iteration 3, even on a
+ * fast machine (with 1,024-step iterations a CI machine finished before the
+ * preemption landed).
+ */
+const DISRUPTED_ITERATIONS = 16;
+const disrupted = (seed: number) => ({ ...expert(seed, DISRUPTED_ITERATIONS * 8192), trpo: { batchSteps: 8192 } });
 const slurm = { kind: 'slurm', partition: 'debug', timeLimit: '10' } as const;
 const fast = { pollMs: 250, maxPollMs: 1000, tailMs: 100 };
 
@@ -142,7 +150,7 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
   it('cancels a job through the API, and a job killed under its run fails with a message and resumes', async () => {
     const c = await coordinator(tempDir('slurm-cancel'));
     const cancelled = await c.api.queueRun({ config: expert(5, 2_000_000), executor: slurm });
-    const victim = await c.api.queueRun({ config: expert(6, 12_288), executor: slurm });
+    const victim = await c.api.queueRun({ config: disrupted(6), executor: slurm });
     const running = (id: number) => waitFor(async () => {
       const r = await c.api.getRun({ id });
       return r.placement?.state === 'RUNNING' && r.iteration >= 2 && r;
@@ -171,7 +179,7 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
     expect(resumed.status).toBe('succeeded');
     expect(resumed.placement!.jobId).not.toBe(b.placement!.jobId);
     // Resumed from a checkpoint, not from scratch: iterations before it were not run again.
-    expectEveryRowOnce(c.store, victim.id, 12, resumed.dir);
+    expectEveryRowOnce(c.store, victim.id, DISRUPTED_ITERATIONS, resumed.dir);
   }, 300_000);
 
   it('reattaches to its jobs after the coordinator is killed, storing every metric row once', async () => {
@@ -251,10 +259,10 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
     expect(r.error).toMatch(/^Slurm killed job \d+ on node \S+: out of memory \(the run needed more than memory 50M; raise executor\.memory\); its output ends:\n[^]*exceeded memory limit/);
   }, 90_000);
 
-  /** A 12-iteration run that Slurm stops once `disrupt` runs (after a checkpoint), then resubmitted on its own: it must succeed in a new job with every row once. */
+  /** A run that Slurm stops once `disrupt` runs (after a checkpoint), then resubmitted on its own: it must succeed in a new job with every row once. */
   const resubmitted = async (name: string, seed: number, disrupt: (jobId: string) => void, restore: () => void = () => undefined) => {
     const c = await coordinator(tempDir(name));
-    const { id } = await c.api.queueRun({ config: expert(seed, 12 * 1024), executor: slurm });
+    const { id } = await c.api.queueRun({ config: disrupted(seed), executor: slurm });
     const first = await waitFor(async () => {
       const r = await c.api.getRun({ id });
       return r.placement?.state === 'RUNNING' && r.iteration >= 3 && r;
@@ -262,7 +270,11 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
     const jobId = first.placement!.jobId!;
     try {
       disrupt(jobId);
-      await waitFor(async () => (await c.api.getRun({ id })).placement?.jobId !== jobId, 60_000, 'the run to be submitted again');
+      await waitFor(async () => {
+        const r = await c.api.getRun({ id });
+        if (r.status === 'succeeded') throw new Error(`run ${id} finished in job ${jobId} before the disruption landed; lengthen DISRUPTED_ITERATIONS`);
+        return r.placement?.jobId !== jobId;
+      }, 60_000, 'the run to be submitted again');
     } finally {
       restore();
     }
@@ -271,7 +283,7 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
       return !['queued', 'running'].includes(r.status) && r;
     }, 120_000, 'the resubmitted run to finish');
     expect(done.status, done.error ?? '').toBe('succeeded');
-    expectEveryRowOnce(c.store, id, 12, done.dir);
+    expectEveryRowOnce(c.store, id, DISRUPTED_ITERATIONS, done.dir);
     const log = (await c.api.getRunLog({ runId: id })).lines.map((l) => l.message);
     expect(log.some((m) => m.includes(`submitting the run again (automatic resubmission 1 of 2 after`))).toBe(true);
     return { jobId, placement: done.placement! };
@@ -291,7 +303,7 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
 
   it('continues a --requeue job that Slurm requeues in place (scontrol requeue) from its checkpoint, in the same job', async () => {
     const c = await coordinator(tempDir('slurm-requeue'));
-    const { id } = await c.api.queueRun({ config: expert(13, 12 * 1024), executor: { ...slurm, extraArgs: ['--requeue'] } });
+    const { id } = await c.api.queueRun({ config: disrupted(13), executor: { ...slurm, extraArgs: ['--requeue'] } });
     const first = await waitFor(async () => {
       const r = await c.api.getRun({ id });
       return r.placement?.state === 'RUNNING' && r.iteration >= 3 && r;
@@ -308,7 +320,7 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
     expect(done.status, done.error ?? '').toBe('succeeded');
     expect(done.placement).toMatchObject({ jobId, state: 'COMPLETED' });
     expect(done.placement!.resubmitted).toBeUndefined();
-    expectEveryRowOnce(c.store, id, 12, done.dir);
+    expectEveryRowOnce(c.store, id, DISRUPTED_ITERATIONS, done.dir);
     const log = (await c.api.getRunLog({ runId: id })).lines.map((l) => l.message);
     expect(log).toContainEqual(expect.stringMatching(new RegExp(`^Slurm started job ${jobId} again \\(restart 1\\); continuing from the newest checkpoint up to iteration \\d+`)));
   }, 240_000);
