@@ -5,7 +5,8 @@
  * check (gailHealth, recomputed from the stored metrics, so folders written
  * before the check existed are judged the same way); per arm and k the count
  * of finished runs, mean ± population std of the final return, how many reach
- * 90% of the expert, and how many the check flags.
+ * 90% of the expert, how many the check flags, and the median env steps at
+ * which a run's periodic evaluation first reached 90% of the expert.
  *   npm run bench:screen -- --arm NAME=DATA_FOLDER [--arm …] --expert 3231.6 [--steps 1000000] [--kind gail|bc] [--json]
  * (--kind bc summarises BC runs the same way; their health check never fires.)
  * Read-only: it can run while the folders' coordinators are still working.
@@ -41,6 +42,8 @@ interface RunLine {
   final: number | null;
   lastEvals: number | null;
   maxEval: number | null;
+  /** Env steps of the first periodic evaluation at ≥ 90% of the expert, if any. */
+  stepsTo90: number | null;
   flagged: boolean;
   flaggedSince: number | null;
 }
@@ -48,6 +51,11 @@ interface RunLine {
 const meanStd = (xs: number[]) => {
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
   return { mean: m, std: Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / xs.length) };
+};
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 const arms = values.arm!.map((spec) => {
@@ -74,6 +82,7 @@ const arms = values.arm!.map((spec) => {
           final: evals.find((e) => e.final)?.mean ?? null,
           lastEvals: late.length ? late.reduce((a, b) => a + b, 0) / late.length : null,
           maxEval: periodic.length ? Math.max(...periodic.map((e) => e.mean)) : null,
+          stepsTo90: periodic.find((e) => e.mean >= 0.9 * expert)?.envSteps ?? null,
           flagged: health !== null,
           flaggedSince: health?.sinceEnvSteps ?? null,
         };
@@ -91,6 +100,7 @@ const arms = values.arm!.map((spec) => {
         std: s?.std ?? null,
         reach90: finals.filter((f) => f >= 0.9 * expert).length,
         flagged: done.filter((r) => r.flagged).length,
+        medianStepsTo90: median(done.flatMap((r) => (r.stepsTo90 === null ? [] : [r.stepsTo90]))),
       };
     });
     return { name, runs, cells };
@@ -107,10 +117,10 @@ if (values.json) {
     console.log(`\n${a.name}`);
     for (const r of a.runs) {
       const flag = r.flagged ? `  FLAGGED since ${f(r.flaggedSince)}` : '';
-      console.log(`  k=${r.k} s=${r.seed} ${r.status.padEnd(11)} ${f(r.envSteps).padStart(9)} steps  final ${f(r.final).padStart(6)}  last-${LAST_EVALUATIONS} ${f(r.lastEvals).padStart(6)}  best ${f(r.maxEval).padStart(6)}${flag}`);
+      console.log(`  k=${r.k} s=${r.seed} ${r.status.padEnd(11)} ${f(r.envSteps).padStart(9)} steps  final ${f(r.final).padStart(6)}  last-${LAST_EVALUATIONS} ${f(r.lastEvals).padStart(6)}  best ${f(r.maxEval).padStart(6)}  90% at ${f(r.stepsTo90).padStart(9)}${flag}`);
     }
     for (const c of a.cells) {
-      console.log(`  k=${c.k}: ${c.finished}/${c.runs} finished, final ${f(c.mean)} ± ${f(c.std)}, ≥ 90% of expert ${c.reach90}/${c.finished}, flagged ${c.flagged}/${c.finished}`);
+      console.log(`  k=${c.k}: ${c.finished}/${c.runs} finished, final ${f(c.mean)} ± ${f(c.std)}, ≥ 90% of expert ${c.reach90}/${c.finished}, flagged ${c.flagged}/${c.finished}, median steps to 90% ${f(c.medianStepsTo90)}`);
     }
   }
 }
