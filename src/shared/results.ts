@@ -4,8 +4,15 @@ export interface ResultsRow {
   /** 'expert', 'random', 'bc', 'gail'. */
   method: string;
   trajectories: number | null;
+  /**
+   * Set when runs of this env × method differ in settings beyond the seed:
+   * the settings that tell this cell's runs apart from the others, e.g.
+   * `loss "nll" · learningRate 0.0001`. Such runs are never averaged together.
+   */
+  variant?: string;
   mean: number;
   std: number;
+  /** Runs averaged (for the expert row: trajectories of the expert data; random: estimates). */
   seeds: number;
   /** (return − random) / (expert − random); null when either reference is missing. */
   normalized: number | null;

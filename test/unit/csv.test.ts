@@ -67,12 +67,14 @@ describe('results and metrics files', () => {
       rows: [
         { env: 'Hopper-v5', method: 'expert', trajectories: null, mean: 3571.25, std: 12.5, seeds: 1, normalized: null, runIds: [] },
         { env: 'Hopper-v5', method: 'gail', trajectories: 4, mean: 3400.1234567891, std: 40, seeds: 3, normalized: 0.9512, runIds: [7, 9, 12], lastEvalsMean: 3300.5, lastEvalsStd: 20, flagged: 1 },
+        { env: 'Hopper-v5', method: 'bc', variant: 'loss "nll"', trajectories: 4, mean: 100, std: 1, seeds: 2, normalized: 0.02, runIds: [3, 4] },
       ],
     });
     expect(text).toBe(
-      'env,method,trajectories,mean,std,seeds,normalized_score,run_ids,last_evals_mean,last_evals_std,flagged\r\n' +
-        'Hopper-v5,expert,,3571.25,12.5,1,,,,,\r\n' +
-        'Hopper-v5,gail,4,3400.1234567891,40,3,0.9512,7;9;12,3300.5,20,1\r\n',
+      'env,method,variant,trajectories,mean,std,seeds,normalized_score,run_ids,last_evals_mean,last_evals_std,flagged\r\n' +
+        'Hopper-v5,expert,,,3571.25,12.5,1,,,,,\r\n' +
+        'Hopper-v5,gail,,4,3400.1234567891,40,3,0.9512,7;9;12,3300.5,20,1\r\n' +
+        'Hopper-v5,bc,"loss ""nll""",4,100,1,2,0.02,3;4,,,\r\n',
     );
   });
 

@@ -30,8 +30,8 @@ export function toCsv(header: string[], rows: CsvCell[][]): string {
 
 export function resultsTableCsv(t: ResultsTable): string {
   return toCsv(
-    ['env', 'method', 'trajectories', 'mean', 'std', 'seeds', 'normalized_score', 'run_ids', 'last_evals_mean', 'last_evals_std', 'flagged'],
-    t.rows.map((r) => [r.env, r.method, r.trajectories, r.mean, r.std, r.seeds, r.normalized, r.runIds.join(';'), r.lastEvalsMean ?? null, r.lastEvalsStd ?? null, r.flagged ?? null]),
+    ['env', 'method', 'variant', 'trajectories', 'mean', 'std', 'seeds', 'normalized_score', 'run_ids', 'last_evals_mean', 'last_evals_std', 'flagged'],
+    t.rows.map((r) => [r.env, r.method, r.variant ?? null, r.trajectories, r.mean, r.std, r.seeds, r.normalized, r.runIds.join(';'), r.lastEvalsMean ?? null, r.lastEvalsStd ?? null, r.flagged ?? null]),
   );
 }
 
