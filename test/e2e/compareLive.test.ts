@@ -57,18 +57,25 @@ interface Counts {
   full: number;
 }
 
-/** Appends rows in frames (each inner list is one frame), then compares the canvas with a full redraw of the chart. */
-function appendAndCompare(page: Page, frames: [run: number, step: number, value: number][][]): Promise<{ counts: Counts; differing: number; maxDelta: number; drawn: number }> {
-  // differing: pixels off by more than 8 levels (of 255, premultiplied as the canvas stores them).
-  return page.evaluate(`(async () => {
+/**
+ * Appends rows in frames (each inner list is one frame), runs `between` (e.g. a pointer over the chart), then
+ * compares the canvas with a full redraw of the chart.
+ */
+async function appendAndCompare(page: Page, frames: [run: number, step: number, value: number][][], between: () => Promise<void> = async () => {}): Promise<{ counts: Counts; differing: number; maxDelta: number; drawn: number }> {
+  await page.evaluate(`(async () => {
     const el = document.querySelector('[data-testid="compare-chart"]');
-    const canvas = el.querySelector('canvas');
     const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
     for (const rows of ${JSON.stringify(frames)}) {
       for (const [run, step, value] of rows) el.imlabLive.append(run, step, step * 1024, value);
       await frame();
     }
-    await frame();
+  })()`);
+  await between();
+  // differing: pixels off by more than 8 levels (of 255, premultiplied as the canvas stores them).
+  return page.evaluate(`(async () => {
+    const el = document.querySelector('[data-testid="compare-chart"]');
+    const canvas = el.querySelector('canvas');
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
     const ctx = canvas.getContext('2d');
     const live = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
     el.imlabLive.redraw();
@@ -124,6 +131,17 @@ describe.skipIf(!haveChromium)('Compare live points in Chromium', () => {
     expect(counts.strips).toBe(frames.length);
     expect(counts.rescales + counts.full).toBe(0);
     // A missing or extra stroke differs by more than the antialiasing does: a whole line by 255, a raw line by ~64.
+    expect(differing).toBeLessThan(drawn * 0.005);
+    expect(maxDelta).toBeLessThan(60);
+  }, 60_000);
+
+  it('lays the live points out before the pointer hovers, so a tooltip redraw keeps them', async () => {
+    const box = (await page.locator('[data-testid="compare-chart"] canvas').boundingBox())!;
+    const { differing, maxDelta, drawn } = await appendAndCompare(page, [[[ids[4], 1500 - 160 + 3, 2500]], [[ids[5], 1500 - 200 + 3, 2200]]], async () => {
+      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
+      await page.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.4);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height + 40);
+    });
     expect(differing).toBeLessThan(drawn * 0.005);
     expect(maxDelta).toBeLessThan(60);
   }, 60_000);
