@@ -8,8 +8,10 @@
  *     limit off, 10 rows per frame) — target < 16 ms.
  * (b) Compare with `compare-runs` runs × `points` points overlaid: main-thread
  *     time (CDP TaskDuration, less an idle frame's) of one live point, pushed
- *     into its datasets and drawn in the next frame — target < 16 ms; and of a
- *     burst of one point per run in one frame (they share the redraw).
+ *     into its datasets and drawn in the next frame — target < 16 ms; of a
+ *     burst of one point per run in one frame (they share the draw); and of a
+ *     point outside the axes, which redraws the whole chart (a rescale). With
+ *     each, how its frames were drawn: as strips, rescales or other full draws.
  * The machine is shared: timings are what this run saw.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -139,42 +141,65 @@ async function main(): Promise<void> {
     await page.goto(`${new URL(serve.url).origin}/#/compare?ids=${ids}&group=0`);
     await page.locator(`[data-testid="compare-chart"][data-series="${COMPARE * 2}"]`).waitFor({ timeout: 120_000 });
     await page.waitForTimeout(500);
-    // A live point arrives with its run's metrics event; the chart redraws once in the next frame for
-    // all points that arrived by then. Main-thread time (CDP TaskDuration) over 100 events, one per
-    // frame, is what one appended point costs; a burst appends one point to every run in one frame.
-    const liveEvents = (burst: number) => page.evaluate(`(async () => {
-      const el = document.querySelector('[data-testid="compare-chart"]');
-      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
-      for (let i = 0; i < 100; i++) {
-        for (let b = 0; b < ${burst}; b++) {
-          const n = i * ${burst} + b;
-          const id = (n % ${COMPARE}) + 1;
-          const step = ${POINTS} + 1 + Math.floor(n / ${COMPARE});
-          el.imlabAppend(id, step, step * 1024, 3000 + (n % 97));
+    // A live point arrives with its run's metrics event; the chart draws once in the next frame for all
+    // points that arrived by then. Main-thread time (CDP TaskDuration) over 100 events, one per frame, is
+    // what one appended point costs; a burst appends one point to every run in one frame; a rescale point
+    // lies above the y-axis (each higher than the last), so the axes must grow and the whole chart redraws.
+    const counts = async () => (await page.evaluate(`document.querySelector('[data-testid="compare-chart"]').imlabLive.counts()`)) as { strips: number; rescales: number; full: number };
+    const liveEvents = async (events: number, burst: number, value: string) => {
+      const before = await counts();
+      const m0 = await mainThread();
+      await page.evaluate(`(async () => {
+        const el = document.querySelector('[data-testid="compare-chart"]');
+        const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+        for (let i = 0; i < ${events}; i++) {
+          for (let b = 0; b < ${burst}; b++) {
+            const n = i * ${burst} + b;
+            const id = (n % ${COMPARE}) + 1;
+            const step = ${POINTS} + 1 + Math.floor(n / ${COMPARE}) + stepBase;
+            el.imlabLive.append(id, step, step * 1024, ${value});
+          }
+          await frame();
         }
-        await frame();
-      }
-    })()`);
+        stepBase += Math.ceil((${events} * ${burst}) / ${COMPARE});
+      })()`);
+      const m1 = await mainThread();
+      const after = await counts();
+      // Per event, by kind (script, style, layout, whole tasks); the total less an idle frame's is the figure.
+      const byKind = Object.fromEntries(Object.keys(m1).map((k) => [k.replace(/Duration$/, ''), round((m1[k] - m0[k]) / events)]));
+      return { ms: round((m1.TaskDuration - m0.TaskDuration) / events - idleMs), byKind, frames: { strips: after.strips - before.strips, rescales: after.rescales - before.rescales, full: after.full - before.full } };
+    };
+    await page.evaluate('window.stepBase = 0');
     const idle = await mainThread();
     await page.evaluate(`(async () => { for (let i = 0; i < 100; i++) await new Promise((r) => requestAnimationFrame(() => setTimeout(r))); })()`);
-    const afterIdle = await mainThread();
-    await liveEvents(1);
-    const afterOne = await mainThread();
-    await liveEvents(COMPARE);
-    const afterBurst = await mainThread();
-    const idleMs = (afterIdle.TaskDuration - idle.TaskDuration) / 100;
-    const perPointMs = (afterOne.TaskDuration - afterIdle.TaskDuration) / 100 - idleMs;
-    const perBurstMs = (afterBurst.TaskDuration - afterOne.TaskDuration) / 100 - idleMs;
+    const idleMs = ((await mainThread()).TaskDuration - idle.TaskDuration) / 100;
+    const one = await liveEvents(100, 1, '3000 + (n % 97)');
+    const burst = await liveEvents(100, COMPARE, '3000 + (n % 97)');
+    const rescale = await liveEvents(10, 1, '4000 * 2 ** (i + 1)');
     const result = {
       machine: machineInfo(),
       seedMs: round(seedMs),
       runsPage: { runs: RUNS, rowsInDom: rows, firstRenderMs: round(firstRenderMs), targetFirstRenderMs: 300, scrollFrames: frames.length, scrollFrameP50Ms: round(pct(frames, 50)), scrollFrameP95Ms: round(pct(frames, 95)), targetScrollP95Ms: 16, scrollMainThreadMsPerFrame: scrollMainThreadMs },
-      compare: { runs: COMPARE, pointsPerRun: POINTS, liveEvents: 100, mainThreadPerPointMs: round(perPointMs), mainThreadPerBurstOfAllRunsMs: round(perBurstMs), idleFrameMs: round(idleMs), targetAppendMs: 16 },
+      compare: {
+        runs: COMPARE,
+        pointsPerRun: POINTS,
+        liveEvents: 100,
+        mainThreadPerPointMs: one.ms,
+        pointFrames: one.frames,
+        pointMainThreadByKind: one.byKind,
+        mainThreadPerBurstOfAllRunsMs: burst.ms,
+        burstFrames: burst.frames,
+        rescaleEvents: 10,
+        mainThreadPerRescalePointMs: rescale.ms,
+        rescaleFrames: rescale.frames,
+        idleFrameMs: round(idleMs),
+        targetAppendMs: 16,
+      },
     };
     if (args.json) console.log(JSON.stringify(result, null, 2));
     else {
       console.log(`Runs page, ${RUNS} runs: first render ${result.runsPage.firstRenderMs} ms (target < 300), scroll frame p50 ${result.runsPage.scrollFrameP50Ms} ms, p95 ${result.runsPage.scrollFrameP95Ms} ms (target < 16), ${rows} rows in the DOM`);
-      console.log(`Compare, ${COMPARE} runs × ${POINTS} points: main-thread time per live point ${result.compare.mainThreadPerPointMs} ms (target < 16); one point to each of the ${COMPARE} runs in one frame ${result.compare.mainThreadPerBurstOfAllRunsMs} ms`);
+      console.log(`Compare, ${COMPARE} runs × ${POINTS} points: main-thread time per live point ${one.ms} ms (target < 16); one point to each of the ${COMPARE} runs in one frame ${burst.ms} ms; a point that rescales the axes ${rescale.ms} ms`);
     }
   } finally {
     await browser.close();
