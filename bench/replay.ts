@@ -20,6 +20,9 @@
  *   renders there), from Chromium's own process accounting. On software GL the
  *   page draws half the resolution by default; --full-resolution ticks its
  *   switch first.
+ *
+ * --trace FILE writes a Chromium trace of the one-view playback window (GPU
+ * process and renderer threads, for chrome://tracing or Perfetto).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -39,6 +42,7 @@ const { values: args } = parseArgs({
     width: { type: 'string', default: '1280' },
     height: { type: 'string', default: '720' },
     'full-resolution': { type: 'boolean', default: false },
+    trace: { type: 'string' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -151,7 +155,9 @@ const FRAMES = (ms: number) => `new Promise((resolve) => {
   requestAnimationFrame(step);
 })`;
 
-async function playback(page: Page, cdp: CDPSession, origin: string, ids: number[]) {
+const TRACE_CATEGORIES = ['toplevel', 'gpu', 'gpu.service', 'viz', 'cc', 'blink', 'v8', 'disabled-by-default-gpu.service', 'disabled-by-default-devtools.timeline'];
+
+async function playback(page: Page, cdp: CDPSession, origin: string, ids: number[], trace?: string) {
   await page.goto('about:blank');
   await page.goto(`${origin}/#/replay?traj=${ids.join(',')}`);
   await page.locator('[data-testid=replay-canvas][data-drawn="1"]').waitFor({ timeout: 120_000 });
@@ -166,10 +172,12 @@ async function playback(page: Page, cdp: CDPSession, origin: string, ids: number
   const main = await page.context().newCDPSession(page);
   await main.send('Performance.enable');
   const task0 = await taskMs(main);
+  if (trace) await page.context().browser()!.startTracing(page, { path: trace, categories: TRACE_CATEGORIES });
   const cpu0 = await chromiumCpu(cdp);
   const frames = (await page.evaluate(FRAMES(SECONDS * 1000))) as number[];
   const playing = (await page.getByTestId('play').textContent()) === 'Pause';
   const cpu1 = await chromiumCpu(cdp);
+  if (trace) await page.context().browser()!.stopTracing();
   const task1 = await taskMs(main);
   await page.getByTestId('play').click();
   await main.detach();
@@ -223,7 +231,7 @@ async function main(): Promise<void> {
     await page.setViewportSize({ width: css[2] + WIDTH - css[0], height: Math.max(css[3], Math.ceil(HEIGHT / 0.72) + 1) });
     const cdp = await browser.newBrowserCDPSession();
     log('one view…');
-    const one = await playback(page, cdp, origin, ids.slice(0, 1));
+    const one = await playback(page, cdp, origin, ids.slice(0, 1), args.trace);
     log('four views…');
     const four = await playback(page, cdp, origin, ids);
     const result = {

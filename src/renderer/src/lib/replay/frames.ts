@@ -75,6 +75,21 @@ export class ReplayFrames {
     out[offset + 15] = 1;
   }
 
+  /**
+   * The three rows of geom `g`'s world transform [R | p] at frame `f`
+   * (MuJoCo's row-major xmat beside xpos), 12 floats into `out` at `offset`.
+   */
+  rows(f: number, g: number, out: Float32Array, offset = 0): void {
+    const p = (f * this.geomCount + g) * 3;
+    const r = (f * this.geomCount + g) * 9;
+    for (let row = 0; row < 3; row++) {
+      out[offset + 4 * row] = this.rotations[r + 3 * row];
+      out[offset + 4 * row + 1] = this.rotations[r + 3 * row + 1];
+      out[offset + 4 * row + 2] = this.rotations[r + 3 * row + 2];
+      out[offset + 4 * row + 3] = this.positions[p + row];
+    }
+  }
+
   position(f: number, g: number): [number, number, number] {
     const p = (f * this.geomCount + g) * 3;
     return [this.positions[p], this.positions[p + 1], this.positions[p + 2]];

@@ -5,7 +5,7 @@
  */
 import * as THREE from 'three';
 import type { ReplayFrames } from './frames';
-import { buildGeomObjects, LIGHT, SHADOW_CATCHER } from './geomObjects';
+import { aimFloor, buildGeomObjects, LIGHT, poseGeomObjects, SHADOW_CATCHER, type GeomObjects } from './geomObjects';
 import { viewRects, type Rect } from './layout';
 import { defaultOrbit, placeCamera, type OrbitState } from './orbit';
 
@@ -15,7 +15,7 @@ const GHOST_OPACITY = 0.38;
 
 interface Actor {
   frames: ReplayFrames;
-  meshes: (THREE.Mesh | null)[];
+  objects: GeomObjects;
 }
 
 interface View {
@@ -113,14 +113,7 @@ export class ReplayStage {
     this.frame = f;
     this.dirty = true;
     for (const v of this.views) {
-      for (const a of v.actors) {
-        const k = a.frames.clamp(f);
-        a.meshes.forEach((m, g) => {
-          if (!m) return;
-          a.frames.matrix(k, g, m.matrix.elements);
-          m.matrixWorldNeedsUpdate = true;
-        });
-      }
+      for (const a of v.actors) poseGeomObjects(a.objects, a.frames, a.frames.clamp(f));
     }
   }
 
@@ -153,7 +146,7 @@ export class ReplayStage {
       v.camera.aspect = r.w / Math.max(1, r.h);
       v.camera.updateProjectionMatrix();
       placeCamera(v.camera, this.orbit, this.target);
-      fadeFloors(v, this.orbit.distance);
+      this.aimFloors(v, r.h);
       // Viewports count from the bottom in WebGL.
       this.renderer.setViewport(r.x, H - r.y - r.h, r.w, r.h);
       this.renderer.setScissor(r.x, H - r.y - r.h, r.w, r.h);
@@ -166,6 +159,15 @@ export class ReplayStage {
   dispose(): void {
     this.disposeViews();
     this.renderer.dispose();
+  }
+
+  private aimFloors(v: View, cssHigh: number): void {
+    for (const a of v.actors) {
+      const floor = a.objects.floor;
+      if (!floor) continue;
+      const height = v.camera.position.z - floor.matrix.elements[14];
+      aimFloor(floor, { distance: this.orbit.distance, height, fovDeg: v.camera.fov, pixelsHigh: cssHigh * this.scale });
+    }
   }
 
   /** Sets this.target for view `v` and moves its sun (and shadow box) along. */
@@ -197,14 +199,13 @@ export class ReplayStage {
     sun.shadow.bias = -0.0005;
     scene.add(sun, sun.target);
     const actors = group.map((frames, i) => {
-      const meshes = buildGeomObjects(frames.replay.geoms, i === 0 ? { opacity: 1, sky } : { opacity: GHOST_OPACITY, tint: GHOST_TINTS[(i - 1) % GHOST_TINTS.length] });
-      for (const m of meshes) {
-        if (!m) continue;
-        scene.add(m);
-        const catcher = m.getObjectByName(SHADOW_CATCHER);
-        if (catcher) catcher.visible = this.renderer.shadowMap.enabled;
+      const objects = buildGeomObjects(frames.replay.geoms, i === 0 ? { opacity: 1, sky } : { opacity: GHOST_OPACITY, tint: GHOST_TINTS[(i - 1) % GHOST_TINTS.length] });
+      for (const b of objects.batches) scene.add(b.mesh);
+      if (objects.floor) {
+        scene.add(objects.floor);
+        objects.floor.getObjectByName(SHADOW_CATCHER)!.visible = this.renderer.shadowMap.enabled;
       }
-      return { frames, meshes };
+      return { frames, objects };
     });
     const lead = group[0];
     const [x, y, z] = lead.position(0, lead.trackGeom);
@@ -219,22 +220,11 @@ export class ReplayStage {
         if (o instanceof THREE.Mesh) {
           o.geometry.dispose();
           (o.material as THREE.Material).dispose();
+          o.customDepthMaterial?.dispose();
         }
       });
     }
     this.views = [];
-  }
-}
-
-/** The far floor fades into the sky, further the further the camera is from its target. */
-function fadeFloors(v: View, distance: number): void {
-  for (const a of v.actors) {
-    for (const m of a.meshes) {
-      const u = m && m.material instanceof THREE.ShaderMaterial ? m.material.uniforms : null;
-      if (!u?.fogNear) continue;
-      u.fogNear.value = 2.5 * distance + 10;
-      u.fogFar.value = 6 * distance + 40;
-    }
   }
 }
 
