@@ -128,7 +128,7 @@ const DRAWN = `new Promise((resolve) => {
 })`;
 
 /** Clicks the picker's Replay link of row `row`: ms from the click to the first frame drawn, and to the replay's arrival. */
-async function openByClick(page: Page, origin: string, row: number): Promise<{ drawn: number; fetched: number }> {
+async function openByClick(page: Page, origin: string, row: number): Promise<{ drawn: number; fetched: number; draw: DrawInfo }> {
   await page.goto('about:blank');
   await page.goto(`${origin}/#/replay`);
   await page.getByTestId('replay-source').selectOption({ index: 1 });
@@ -139,7 +139,17 @@ async function openByClick(page: Page, origin: string, row: number): Promise<{ d
   const drawnAt = (await page.evaluate(DRAWN)) as number;
   const clickedAt = (await page.evaluate('window.clickedAt')) as number;
   const fetchedAt = (await page.evaluate(`performance.getEntriesByName('imlab:replay-fetched')[0].startTime`)) as number;
-  return { drawn: drawnAt - clickedAt, fetched: fetchedAt - clickedAt };
+  return { drawn: drawnAt - clickedAt, fetched: fetchedAt - clickedAt, draw: await drawInfo(page) };
+}
+
+/** three.js's count for the first frame: draw calls of all views, programs linked in the page so far. */
+interface DrawInfo {
+  drawCalls: number;
+  programs: number;
+}
+
+async function drawInfo(page: Page): Promise<DrawInfo> {
+  return (await page.evaluate(`performance.getEntriesByName('imlab:replay-drawn')[0].detail`)) as DrawInfo;
 }
 
 const FRAMES = (ms: number) => `new Promise((resolve) => {
@@ -165,6 +175,7 @@ async function playback(page: Page, cdp: CDPSession, origin: string, ids: number
     await page.getByTestId('sharp').check();
     await page.waitForTimeout(500);
   }
+  const draw = await drawInfo(page);
   const size = (await page.evaluate(`(() => { const c = document.querySelector('[data-testid=replay-canvas]'); return { css: [c.clientWidth, c.clientHeight], drawn: [c.width, c.height] }; })()`)) as { css: number[]; drawn: number[] };
   await page.getByTestId('speed').selectOption('4');
   await page.getByTestId('play').click();
@@ -187,6 +198,7 @@ async function playback(page: Page, cdp: CDPSession, origin: string, ids: number
     views: ids.length,
     canvasCssPx: size.css,
     canvasDrawnPx: size.drawn,
+    drawCallsPerFrame: draw.drawCalls,
     frames: n,
     frameP50Ms: round(pct(frames, 50)),
     frameP95Ms: round(pct(frames, 95)),
@@ -247,6 +259,7 @@ async function main(): Promise<void> {
         // Of which: until getReplay's answer arrived (then decoding, the scene, shader compilation, the first draw).
         clickToReplayArrivedColdMs: round(openCold.fetched),
         clickToReplayArrivedWarmMs: round(openWarm.fetched),
+        firstFrameWarm: openWarm.draw,
         targetMs: 500,
       },
       playbackOneView: { ...one, targetP95Ms: 16 },

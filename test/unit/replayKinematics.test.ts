@@ -12,6 +12,7 @@ import type { VisualGeom } from '../../src/shared/geometry';
 import { ENV_IDS } from '../../src/shared/envCatalog';
 import { GeomPoser, modelGeometry } from '../../src/main/core/sim/geometry';
 import { SimModel } from '../../src/main/core/sim/simModel';
+import { quaternions } from '../../src/main/core/views/replay';
 import { ReplayFrames } from '../../src/renderer/src/lib/replay/frames';
 import { aimFloor, BATCH_GEOMS, buildGeomObjects, poseGeomObjects, type BodyBatch } from '../../src/renderer/src/lib/replay/geomObjects';
 import { defaultOrbit, placeCamera } from '../../src/renderer/src/lib/replay/orbit';
@@ -41,7 +42,7 @@ async function initialReplay(env: string): Promise<{ replay: Replay; sim: SimMod
     dt: sim.spec.dt,
     geoms: [...geometry.geoms],
     positions: b64(poses.position),
-    rotations: b64(poses.rotation),
+    quaternions: Buffer.from(quaternions(poses.rotation).buffer).toString('base64'),
     rewards: [],
     return: 0,
     label: '',
@@ -125,7 +126,8 @@ describe('geom batches', () => {
     expect(batches.map((b) => b.geoms.length)).toEqual([BATCH_GEOMS, 40 - BATCH_GEOMS]);
     expect(batches.flatMap((b) => b.geoms)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     for (const b of batches) {
-      expect(b.mesh.geometry.index).toBeNull();
+      // Indexed: every vertex is transformed once per draw however many triangles share it.
+      expect(b.mesh.geometry.index!.count).toBeGreaterThan(2 * b.mesh.geometry.getAttribute('position').count);
       expect(b.mesh.frustumCulled).toBe(false);
       const slots = new Set(Array.from(b.mesh.geometry.getAttribute('geomSlot').array));
       expect([...slots].sort((x, y) => x - y)).toEqual(b.geoms.map((_, s) => s));
@@ -144,6 +146,25 @@ describe('geom batches', () => {
     expect(ghost.batches[0].mesh.castShadow).toBe(false);
     const g = ghost.batches[0].mesh.geometry.getAttribute('geomColor');
     expect([g.getX(0), g.getY(0), g.getZ(0)]).toEqual([1, 0, 0]);
+  });
+});
+
+describe('poses on the wire', () => {
+  it('carries orientations as quaternions that give back MuJoCo\'s matrices, near 180° about any axis too', () => {
+    const axes = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 2, -3], [-0.3, 0.1, 0.9]];
+    const angles = [0, 0.4, 2, 3.1, Math.PI, -2.7];
+    const mats = axes.flatMap((a) => angles.map((t) => new THREE.Matrix4().makeRotationAxis(new THREE.Vector3(...a).normalize(), t)));
+    // Row-major 3 × 3, as MuJoCo's xmat.
+    const rotation = Float64Array.from(mats.flatMap((m) => { const e = m.elements; return [e[0], e[4], e[8], e[1], e[5], e[9], e[2], e[6], e[10]]; }));
+    const q = quaternions(rotation);
+    const replay = { frames: mats.length, geoms: [{ index: 0, name: 'g', type: 'sphere', size: [0.1, 0, 0], rgba: [1, 1, 1, 1], bodyId: 1, bodyName: 'b' }], positions: Buffer.from(new Float32Array(3 * mats.length).buffer).toString('base64'), quaternions: Buffer.from(q.buffer).toString('base64'), rewards: [], trackBodyId: 1 } as unknown as Replay;
+    const frames = new ReplayFrames(replay);
+    const rows = new Float32Array(12);
+    mats.forEach((_, f) => {
+      expect(Math.hypot(...q.subarray(4 * f, 4 * f + 4))).toBeCloseTo(1, 6);
+      frames.rows(f, 0, rows);
+      for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) expect(rows[4 * r + c], `matrix ${f} [${r}][${c}]`).toBeCloseTo(rotation[9 * f + 3 * r + c], 6);
+    });
   });
 });
 

@@ -213,17 +213,13 @@ function bodyColor(g: VisualGeom, style: GeomStyle): THREE.Color {
 }
 
 function buildBatch(geoms: readonly VisualGeom[], members: { k: number; shape: THREE.BufferGeometry }[], style: GeomStyle): BodyBatch {
-  const parts = members.map(({ k, shape }, slot) => {
-    const geometry = shape.index ? shape.toNonIndexed() : shape;
-    const n = geometry.getAttribute('position').count;
+  for (const [slot, { k, shape }] of members.entries()) {
+    const n = shape.getAttribute('position').count;
     const color = bodyColor(geoms[k], style);
-    geometry.setAttribute('geomSlot', new THREE.Float32BufferAttribute(new Float32Array(n).fill(slot), 1));
-    geometry.setAttribute('geomColor', new THREE.Float32BufferAttribute(Float32Array.from({ length: 4 * n }, (_, i) => [color.r, color.g, color.b, geoms[k].rgba[3]][i % 4]), 4));
-    geometry.deleteAttribute('uv');
-    return geometry;
-  });
-  const geometry = mergeGeometries(parts);
-  parts.forEach((p) => p.dispose());
+    shape.setAttribute('geomSlot', new THREE.Float32BufferAttribute(new Float32Array(n).fill(slot), 1));
+    shape.setAttribute('geomColor', new THREE.Float32BufferAttribute(Float32Array.from({ length: 4 * n }, (_, i) => [color.r, color.g, color.b, geoms[k].rgba[3]][i % 4]), 4));
+  }
+  const geometry = mergeGeometries(members.map((m) => m.shape), ['position', 'normal', 'geomSlot', 'geomColor']);
   members.forEach((m) => m.shape.dispose());
   const rows = new Float32Array(12 * BATCH_GEOMS);
   const material = bodyMaterial(rows, style.opacity);
@@ -237,10 +233,14 @@ function buildBatch(geoms: readonly VisualGeom[], members: { k: number; shape: T
   return { mesh, geoms: members.map((m) => m.k), rows };
 }
 
-/** Concatenates non-indexed geometries with the same attributes. */
-function mergeGeometries(parts: THREE.BufferGeometry[]): THREE.BufferGeometry {
+/**
+ * Concatenates indexed geometries (attributes `names`), keeping them indexed:
+ * software GL transforms every vertex a draw call references, so a vertex
+ * shared by six triangles is better transformed once.
+ */
+function mergeGeometries(parts: THREE.BufferGeometry[], names: string[]): THREE.BufferGeometry {
   const merged = new THREE.BufferGeometry();
-  for (const name of Object.keys(parts[0].attributes)) {
+  for (const name of names) {
     const size = parts[0].getAttribute(name).itemSize;
     const data = new Float32Array(parts.reduce((s, p) => s + p.getAttribute(name).array.length, 0));
     let at = 0;
@@ -250,6 +250,15 @@ function mergeGeometries(parts: THREE.BufferGeometry[]): THREE.BufferGeometry {
     }
     merged.setAttribute(name, new THREE.Float32BufferAttribute(data, size));
   }
+  const index: number[] = [];
+  let base = 0;
+  for (const p of parts) {
+    const n = p.getAttribute('position').count;
+    const own = p.index ? Array.from(p.index.array) : Array.from({ length: n }, (_, i) => i);
+    for (const i of own) index.push(base + i);
+    base += n;
+  }
+  merged.setIndex(index);
   return merged;
 }
 

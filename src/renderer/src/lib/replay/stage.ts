@@ -2,9 +2,11 @@
  * One WebGL canvas drawing 1–4 synchronised views (scissored viewports, so a
  * side-by-side video is one canvas stream). Each view is a scene holding one
  * replay, plus ghosts drawn semi-transparent over it for the overlay mode.
+ * The canvas and its context are the page's one (`replayGl`), kept across stages.
  */
 import * as THREE from 'three';
 import type { ReplayFrames } from './frames';
+import { replayGl } from './glContext';
 import { aimFloor, buildGeomObjects, LIGHT, poseGeomObjects, SHADOW_CATCHER, type GeomObjects } from './geomObjects';
 import { viewRects, type Rect } from './layout';
 import { defaultOrbit, placeCamera, type OrbitState } from './orbit';
@@ -34,6 +36,7 @@ export interface StageOptions {
 
 export class ReplayStage {
   readonly renderer: THREE.WebGLRenderer;
+  readonly canvas: HTMLCanvasElement;
   orbit: OrbitState;
   follow = true;
   /** Called after every render (e.g. to push the frame to a video recorder). */
@@ -45,20 +48,19 @@ export class ReplayStage {
   /** Set by whatever changes the picture; render() clears it, so a still replay costs nothing. */
   private dirty = true;
   private readonly target = new THREE.Vector3();
-  /** The canvas's size in CSS pixels; it is drawn at `scale` device pixels per CSS pixel. */
-  private size = { width: 1, height: 1 };
+  /** The canvas's size in CSS pixels; it is drawn at `scale` device pixels per CSS pixel. None yet: the shared canvas may have another stage's. */
+  private size = { width: 0, height: 0 };
   private scale = 1;
 
-  constructor(
-    readonly canvas: HTMLCanvasElement,
-    private readonly options: StageOptions,
-  ) {
-    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, preserveDrawingBuffer: false, powerPreference: 'high-performance' });
+  constructor(private readonly options: StageOptions) {
+    const gl = replayGl();
+    this.canvas = gl.canvas;
+    this.renderer = gl.renderer;
+    this.softwareGl = gl.softwareGl;
     this.renderer.shadowMap.enabled = options.shadows;
     this.renderer.shadowMap.type = THREE.PCFShadowMap;
     this.renderer.setScissorTest(true);
     this.orbit = defaultOrbit(4);
-    this.softwareGl = isSoftwareGl(this.renderer.getContext());
   }
 
   /** The picture is out of date (the camera moved, a setting changed). */
@@ -136,10 +138,14 @@ export class ReplayStage {
     this.dirty = true;
   }
 
+  /** Draw calls of the last render(), all views (three counts per render call). */
+  drawCalls = 0;
+
   render(): void {
     // three scales viewports by the pixel ratio: they are given in CSS pixels.
     const H = this.size.height;
     const rects = this.rects();
+    this.drawCalls = 0;
     this.views.forEach((v, i) => {
       const r = rects[i];
       this.aim(v);
@@ -151,14 +157,15 @@ export class ReplayStage {
       this.renderer.setViewport(r.x, H - r.y - r.h, r.w, r.h);
       this.renderer.setScissor(r.x, H - r.y - r.h, r.w, r.h);
       this.renderer.render(v.scene, v.camera);
+      this.drawCalls += this.renderer.info.render.calls;
     });
     this.dirty = false;
     this.afterRender?.();
   }
 
+  /** Frees the scenes; the context stays for the next stage. */
   dispose(): void {
     this.disposeViews();
-    this.renderer.dispose();
   }
 
   private aimFloors(v: View, cssHigh: number): void {
@@ -226,12 +233,6 @@ export class ReplayStage {
     }
     this.views = [];
   }
-}
-
-function isSoftwareGl(gl: WebGLRenderingContext | WebGL2RenderingContext): boolean {
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-  return /swiftshader|llvmpipe|softpipe|software/i.test(name);
 }
 
 /** A camera distance that shows the whole model at its first frame with some room. */
