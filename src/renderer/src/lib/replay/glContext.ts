@@ -36,13 +36,22 @@ const WARM_GEOMS: VisualGeom[] = [
 ];
 
 /**
- * Links the viewer's programs without blocking (KHR_parallel_shader_compile)
- * and draws them once, so their pipelines are built too. The objects stay
- * alive: three releases a program with the last material that uses it.
+ * Links the viewer's programs (without blocking where KHR_parallel_shader_compile
+ * exists; SwiftShader lacks it, and the link then waits here, before the
+ * replay is opened) and draws them once, so their pipelines are built too.
+ * The objects stay alive: three releases a program with the last material
+ * that uses it.
  */
 export function warmUpReplayGl(): Promise<void> {
   if (warm) return warm;
-  const { renderer } = replayGl();
+  let renderer: THREE.WebGLRenderer;
+  try {
+    renderer = replayGl().renderer;
+  } catch {
+    // No WebGL here: opening a replay meets the same failure, and says so then.
+    warm = Promise.resolve();
+    return warm;
+  }
   const scene = new THREE.Scene();
   const { floor, batches } = buildGeomObjects(WARM_GEOMS);
   // A program is reused only for the same light counts: the stage's scenes have one sun.
