@@ -20,6 +20,9 @@
  *   renders there), from Chromium's own process accounting. On software GL the
  *   page draws half the resolution by default; --full-resolution ticks its
  *   switch first.
+ *
+ * --trace FILE writes a Chromium trace of the one-view playback window (GPU
+ * process and renderer threads, for chrome://tracing or Perfetto).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -39,6 +42,7 @@ const { values: args } = parseArgs({
     width: { type: 'string', default: '1280' },
     height: { type: 'string', default: '720' },
     'full-resolution': { type: 'boolean', default: false },
+    trace: { type: 'string' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -124,7 +128,7 @@ const DRAWN = `new Promise((resolve) => {
 })`;
 
 /** Clicks the picker's Replay link of row `row`: ms from the click to the first frame drawn, and to the replay's arrival. */
-async function openByClick(page: Page, origin: string, row: number): Promise<{ drawn: number; fetched: number }> {
+async function openByClick(page: Page, origin: string, row: number): Promise<{ drawn: number; fetched: number; draw: DrawInfo }> {
   await page.goto('about:blank');
   await page.goto(`${origin}/#/replay`);
   await page.getByTestId('replay-source').selectOption({ index: 1 });
@@ -135,7 +139,17 @@ async function openByClick(page: Page, origin: string, row: number): Promise<{ d
   const drawnAt = (await page.evaluate(DRAWN)) as number;
   const clickedAt = (await page.evaluate('window.clickedAt')) as number;
   const fetchedAt = (await page.evaluate(`performance.getEntriesByName('imlab:replay-fetched')[0].startTime`)) as number;
-  return { drawn: drawnAt - clickedAt, fetched: fetchedAt - clickedAt };
+  return { drawn: drawnAt - clickedAt, fetched: fetchedAt - clickedAt, draw: await drawInfo(page) };
+}
+
+/** three.js's count for the first frame: draw calls of all views, programs linked in the page so far. */
+interface DrawInfo {
+  drawCalls: number;
+  programs: number;
+}
+
+async function drawInfo(page: Page): Promise<DrawInfo> {
+  return (await page.evaluate(`performance.getEntriesByName('imlab:replay-drawn')[0].detail`)) as DrawInfo;
 }
 
 const FRAMES = (ms: number) => `new Promise((resolve) => {
@@ -151,7 +165,9 @@ const FRAMES = (ms: number) => `new Promise((resolve) => {
   requestAnimationFrame(step);
 })`;
 
-async function playback(page: Page, cdp: CDPSession, origin: string, ids: number[]) {
+const TRACE_CATEGORIES = ['toplevel', 'gpu', 'gpu.service', 'viz', 'cc', 'blink', 'v8', 'disabled-by-default-gpu.service', 'disabled-by-default-devtools.timeline'];
+
+async function playback(page: Page, cdp: CDPSession, origin: string, ids: number[], trace?: string) {
   await page.goto('about:blank');
   await page.goto(`${origin}/#/replay?traj=${ids.join(',')}`);
   await page.locator('[data-testid=replay-canvas][data-drawn="1"]').waitFor({ timeout: 120_000 });
@@ -159,6 +175,7 @@ async function playback(page: Page, cdp: CDPSession, origin: string, ids: number
     await page.getByTestId('sharp').check();
     await page.waitForTimeout(500);
   }
+  const draw = await drawInfo(page);
   const size = (await page.evaluate(`(() => { const c = document.querySelector('[data-testid=replay-canvas]'); return { css: [c.clientWidth, c.clientHeight], drawn: [c.width, c.height] }; })()`)) as { css: number[]; drawn: number[] };
   await page.getByTestId('speed').selectOption('4');
   await page.getByTestId('play').click();
@@ -166,10 +183,12 @@ async function playback(page: Page, cdp: CDPSession, origin: string, ids: number
   const main = await page.context().newCDPSession(page);
   await main.send('Performance.enable');
   const task0 = await taskMs(main);
+  if (trace) await page.context().browser()!.startTracing(page, { path: trace, categories: TRACE_CATEGORIES });
   const cpu0 = await chromiumCpu(cdp);
   const frames = (await page.evaluate(FRAMES(SECONDS * 1000))) as number[];
   const playing = (await page.getByTestId('play').textContent()) === 'Pause';
   const cpu1 = await chromiumCpu(cdp);
+  if (trace) await page.context().browser()!.stopTracing();
   const task1 = await taskMs(main);
   await page.getByTestId('play').click();
   await main.detach();
@@ -179,6 +198,7 @@ async function playback(page: Page, cdp: CDPSession, origin: string, ids: number
     views: ids.length,
     canvasCssPx: size.css,
     canvasDrawnPx: size.drawn,
+    drawCallsPerFrame: draw.drawCalls,
     frames: n,
     frameP50Ms: round(pct(frames, 50)),
     frameP95Ms: round(pct(frames, 95)),
@@ -223,7 +243,7 @@ async function main(): Promise<void> {
     await page.setViewportSize({ width: css[2] + WIDTH - css[0], height: Math.max(css[3], Math.ceil(HEIGHT / 0.72) + 1) });
     const cdp = await browser.newBrowserCDPSession();
     log('one view…');
-    const one = await playback(page, cdp, origin, ids.slice(0, 1));
+    const one = await playback(page, cdp, origin, ids.slice(0, 1), args.trace);
     log('four views…');
     const four = await playback(page, cdp, origin, ids);
     const result = {
@@ -239,6 +259,7 @@ async function main(): Promise<void> {
         // Of which: until getReplay's answer arrived (then decoding, the scene, shader compilation, the first draw).
         clickToReplayArrivedColdMs: round(openCold.fetched),
         clickToReplayArrivedWarmMs: round(openWarm.fetched),
+        firstFrameWarm: openWarm.draw,
         targetMs: 500,
       },
       playbackOneView: { ...one, targetP95Ms: 16 },

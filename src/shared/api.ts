@@ -47,8 +47,8 @@ export interface Replay {
   geoms: VisualGeom[];
   /** frames × geoms × 3 floats. */
   positions: string;
-  /** frames × geoms × 9 floats (row-major rotation matrices). */
-  rotations: string;
+  /** frames × geoms × 4 floats: each geom's orientation as a unit quaternion (w, x, y, z), MuJoCo's order. */
+  quaternions: string;
   rewards: number[];
   return: number;
   /** Label of the trajectory (e.g. the evaluation mode) and its index in its dataset or run. */

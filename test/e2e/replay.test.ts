@@ -162,6 +162,25 @@ describe.skipIf(!haveChromium)('3D replay in Chromium', () => {
     expect(Math.abs(fb - fa - expected) / expected, `advanced ${fb - fa} frames in ${((tb - ta) / 1000).toFixed(2)} s`).toBeLessThan(0.1);
   }, 120_000);
 
+  it('draws every replay the page opens on one canvas and WebGL context, its programs linked once', async () => {
+    await open(`traj=${ids[0]}`);
+    await page.evaluate(`window.firstCanvas = document.querySelector('[data-testid=replay-canvas]')`);
+    const programs = () => page.evaluate(`performance.getEntriesByName('imlab:replay-drawn').at(-1).detail.programs`) as Promise<number>;
+    const first = await programs();
+    for (const hash of [`#/replay?traj=${ids[1]}`, '#/runs', `#/replay?traj=${ids[2]},${ids[3]}`]) {
+      await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+      if (hash === '#/runs') {
+        await expect(page.locator('[data-testid=replay-canvas]').count()).resolves.toBe(0);
+        continue;
+      }
+      await page.locator('[data-testid=replay-canvas][data-drawn="1"]').waitFor({ timeout: 30_000 });
+      await expect(page.evaluate(`document.querySelector('[data-testid=replay-canvas]') === window.firstCanvas`), hash).resolves.toBe(true);
+      await expect(programs(), `${hash}: no program linked again`).resolves.toBe(first);
+    }
+    const shot = await saturatedPixels(page, await canvas().screenshot(), { x0: 0.1, x1: 0.9, y0: 0.15, y1: 0.85 });
+    expect(shot.count, 'the reused canvas draws the models').toBeGreaterThan(200);
+  }, 90_000);
+
   it('keeps side-by-side views on one clock; shorter episodes hold their last frame', async () => {
     await open(`traj=${ids[0]},${ids[1]}`);
     await expect(page.locator('[data-testid=view-label]').count()).resolves.toBe(2);

@@ -29,7 +29,7 @@ export async function replayOf(store: Store, trajectoryId: number): Promise<Repl
         dt: sim.spec.dt,
         geoms: [...geometry.geoms],
         positions: Buffer.from(Float32Array.from(poses.position).buffer).toString('base64'),
-        rotations: Buffer.from(Float32Array.from(poses.rotation).buffer).toString('base64'),
+        quaternions: Buffer.from(quaternions(poses.rotation).buffer).toString('base64'),
         rewards: Array.from(t.rewards),
         return: t.return,
         label: t.label,
@@ -44,6 +44,37 @@ export async function replayOf(store: Store, trajectoryId: number): Promise<Repl
   } finally {
     sim.dispose();
   }
+}
+
+/**
+ * Unit quaternions (w, x, y, z) of row-major rotation matrices, 4 floats where
+ * the matrix takes 9: the poses are most of what getReplay sends.
+ * Shepperd's method: the largest of w, x, y, z is found first, so no division
+ * is by a small number.
+ */
+export function quaternions(rotation: Float64Array): Float32Array {
+  const n = rotation.length / 9;
+  const out = new Float32Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    const [m00, m01, m02, m10, m11, m12, m20, m21, m22] = rotation.subarray(9 * i, 9 * i + 9);
+    const trace = m00 + m11 + m22;
+    let w: number, x: number, y: number, z: number;
+    if (trace > 0) {
+      const s = 2 * Math.sqrt(trace + 1);
+      [w, x, y, z] = [s / 4, (m21 - m12) / s, (m02 - m20) / s, (m10 - m01) / s];
+    } else if (m00 > m11 && m00 > m22) {
+      const s = 2 * Math.sqrt(1 + m00 - m11 - m22);
+      [w, x, y, z] = [(m21 - m12) / s, s / 4, (m01 + m10) / s, (m02 + m20) / s];
+    } else if (m11 > m22) {
+      const s = 2 * Math.sqrt(1 + m11 - m00 - m22);
+      [w, x, y, z] = [(m02 - m20) / s, (m01 + m10) / s, s / 4, (m12 + m21) / s];
+    } else {
+      const s = 2 * Math.sqrt(1 + m22 - m00 - m11);
+      [w, x, y, z] = [(m10 - m01) / s, (m02 + m20) / s, (m12 + m21) / s, s / 4];
+    }
+    out.set([w, x, y, z], 4 * i);
+  }
+  return out;
 }
 
 /**

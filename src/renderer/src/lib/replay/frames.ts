@@ -4,11 +4,33 @@
  */
 import type { Replay } from '../../../../shared/api';
 
+/** The native decoder where there is one (several times faster on a megabyte of poses). */
+const fromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+
 function decodeFloat32(base64: string): Float32Array {
+  if (fromBase64) return new Float32Array(fromBase64(base64).buffer);
   const bin = atob(base64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return new Float32Array(bytes.buffer);
+}
+
+/** Row-major 3×3 matrices of unit quaternions (w, x, y, z). */
+function rotationMatrices(q: Float32Array): Float32Array {
+  const out = new Float32Array((q.length / 4) * 9);
+  for (let i = 0, j = 0; i < q.length; i += 4, j += 9) {
+    const [w, x, y, z] = [q[i], q[i + 1], q[i + 2], q[i + 3]];
+    out[j] = 1 - 2 * (y * y + z * z);
+    out[j + 1] = 2 * (x * y - w * z);
+    out[j + 2] = 2 * (x * z + w * y);
+    out[j + 3] = 2 * (x * y + w * z);
+    out[j + 4] = 1 - 2 * (x * x + z * z);
+    out[j + 5] = 2 * (y * z - w * x);
+    out[j + 6] = 2 * (x * z - w * y);
+    out[j + 7] = 2 * (y * z + w * x);
+    out[j + 8] = 1 - 2 * (x * x + y * y);
+  }
+  return out;
 }
 
 export class ReplayFrames {
@@ -16,7 +38,7 @@ export class ReplayFrames {
   readonly geomCount: number;
   /** frames × geoms × 3 */
   readonly positions: Float32Array;
-  /** frames × geoms × 9, row-major */
+  /** frames × geoms × 9, row-major, from the quaternions the replay carries */
   readonly rotations: Float32Array;
   /** returnAt[i] = sum of the rewards of the i steps that led to frame i. */
   readonly returnAt: Float64Array;
@@ -27,10 +49,11 @@ export class ReplayFrames {
     this.frames = replay.frames;
     this.geomCount = replay.geoms.length;
     this.positions = decodeFloat32(replay.positions);
-    this.rotations = decodeFloat32(replay.rotations);
-    if (this.positions.length !== this.frames * this.geomCount * 3 || this.rotations.length !== this.frames * this.geomCount * 9) {
+    const quaternions = decodeFloat32(replay.quaternions);
+    if (this.positions.length !== this.frames * this.geomCount * 3 || quaternions.length !== this.frames * this.geomCount * 4) {
       throw new Error(`replay ${replay.trajectoryId}: pose arrays do not match ${this.frames} frames × ${this.geomCount} geoms`);
     }
+    this.rotations = rotationMatrices(quaternions);
     this.returnAt = new Float64Array(this.frames);
     for (let i = 1; i < this.frames; i++) this.returnAt[i] = this.returnAt[i - 1] + (replay.rewards[i - 1] ?? 0);
     const tracked = replay.geoms.findIndex((g) => g.bodyId === replay.trackBodyId);
@@ -73,6 +96,21 @@ export class ReplayFrames {
     out[offset + 13] = P[p + 1];
     out[offset + 14] = P[p + 2];
     out[offset + 15] = 1;
+  }
+
+  /**
+   * The three rows of geom `g`'s world transform [R | p] at frame `f`
+   * (MuJoCo's row-major xmat beside xpos), 12 floats into `out` at `offset`.
+   */
+  rows(f: number, g: number, out: Float32Array, offset = 0): void {
+    const p = (f * this.geomCount + g) * 3;
+    const r = (f * this.geomCount + g) * 9;
+    for (let row = 0; row < 3; row++) {
+      out[offset + 4 * row] = this.rotations[r + 3 * row];
+      out[offset + 4 * row + 1] = this.rotations[r + 3 * row + 1];
+      out[offset + 4 * row + 2] = this.rotations[r + 3 * row + 2];
+      out[offset + 4 * row + 3] = this.positions[p + row];
+    }
   }
 
   position(f: number, g: number): [number, number, number] {

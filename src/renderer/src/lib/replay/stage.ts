@@ -2,10 +2,12 @@
  * One WebGL canvas drawing 1–4 synchronised views (scissored viewports, so a
  * side-by-side video is one canvas stream). Each view is a scene holding one
  * replay, plus ghosts drawn semi-transparent over it for the overlay mode.
+ * The canvas and its context are the page's one (`replayGl`), kept across stages.
  */
 import * as THREE from 'three';
 import type { ReplayFrames } from './frames';
-import { buildGeomObjects, LIGHT, SHADOW_CATCHER } from './geomObjects';
+import { replayGl } from './glContext';
+import { aimFloor, buildGeomObjects, LIGHT, poseGeomObjects, SHADOW_CATCHER, type GeomObjects } from './geomObjects';
 import { viewRects, type Rect } from './layout';
 import { defaultOrbit, placeCamera, type OrbitState } from './orbit';
 
@@ -15,7 +17,7 @@ const GHOST_OPACITY = 0.38;
 
 interface Actor {
   frames: ReplayFrames;
-  meshes: (THREE.Mesh | null)[];
+  objects: GeomObjects;
 }
 
 interface View {
@@ -34,6 +36,7 @@ export interface StageOptions {
 
 export class ReplayStage {
   readonly renderer: THREE.WebGLRenderer;
+  readonly canvas: HTMLCanvasElement;
   orbit: OrbitState;
   follow = true;
   /** Called after every render (e.g. to push the frame to a video recorder). */
@@ -45,20 +48,19 @@ export class ReplayStage {
   /** Set by whatever changes the picture; render() clears it, so a still replay costs nothing. */
   private dirty = true;
   private readonly target = new THREE.Vector3();
-  /** The canvas's size in CSS pixels; it is drawn at `scale` device pixels per CSS pixel. */
-  private size = { width: 1, height: 1 };
+  /** The canvas's size in CSS pixels; it is drawn at `scale` device pixels per CSS pixel. None yet: the shared canvas may have another stage's. */
+  private size = { width: 0, height: 0 };
   private scale = 1;
 
-  constructor(
-    readonly canvas: HTMLCanvasElement,
-    private readonly options: StageOptions,
-  ) {
-    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, preserveDrawingBuffer: false, powerPreference: 'high-performance' });
+  constructor(private readonly options: StageOptions) {
+    const gl = replayGl();
+    this.canvas = gl.canvas;
+    this.renderer = gl.renderer;
+    this.softwareGl = gl.softwareGl;
     this.renderer.shadowMap.enabled = options.shadows;
     this.renderer.shadowMap.type = THREE.PCFShadowMap;
     this.renderer.setScissorTest(true);
     this.orbit = defaultOrbit(4);
-    this.softwareGl = isSoftwareGl(this.renderer.getContext());
   }
 
   /** The picture is out of date (the camera moved, a setting changed). */
@@ -113,14 +115,7 @@ export class ReplayStage {
     this.frame = f;
     this.dirty = true;
     for (const v of this.views) {
-      for (const a of v.actors) {
-        const k = a.frames.clamp(f);
-        a.meshes.forEach((m, g) => {
-          if (!m) return;
-          a.frames.matrix(k, g, m.matrix.elements);
-          m.matrixWorldNeedsUpdate = true;
-        });
-      }
+      for (const a of v.actors) poseGeomObjects(a.objects, a.frames, a.frames.clamp(f));
     }
   }
 
@@ -143,29 +138,43 @@ export class ReplayStage {
     this.dirty = true;
   }
 
+  /** Draw calls of the last render(), all views (three counts per render call). */
+  drawCalls = 0;
+
   render(): void {
     // three scales viewports by the pixel ratio: they are given in CSS pixels.
     const H = this.size.height;
     const rects = this.rects();
+    this.drawCalls = 0;
     this.views.forEach((v, i) => {
       const r = rects[i];
       this.aim(v);
       v.camera.aspect = r.w / Math.max(1, r.h);
       v.camera.updateProjectionMatrix();
       placeCamera(v.camera, this.orbit, this.target);
-      fadeFloors(v, this.orbit.distance);
+      this.aimFloors(v, r.h);
       // Viewports count from the bottom in WebGL.
       this.renderer.setViewport(r.x, H - r.y - r.h, r.w, r.h);
       this.renderer.setScissor(r.x, H - r.y - r.h, r.w, r.h);
       this.renderer.render(v.scene, v.camera);
+      this.drawCalls += this.renderer.info.render.calls;
     });
     this.dirty = false;
     this.afterRender?.();
   }
 
+  /** Frees the scenes; the context stays for the next stage. */
   dispose(): void {
     this.disposeViews();
-    this.renderer.dispose();
+  }
+
+  private aimFloors(v: View, cssHigh: number): void {
+    for (const a of v.actors) {
+      const floor = a.objects.floor;
+      if (!floor) continue;
+      const height = v.camera.position.z - floor.matrix.elements[14];
+      aimFloor(floor, { distance: this.orbit.distance, height, fovDeg: v.camera.fov, pixelsHigh: cssHigh * this.scale });
+    }
   }
 
   /** Sets this.target for view `v` and moves its sun (and shadow box) along. */
@@ -197,14 +206,13 @@ export class ReplayStage {
     sun.shadow.bias = -0.0005;
     scene.add(sun, sun.target);
     const actors = group.map((frames, i) => {
-      const meshes = buildGeomObjects(frames.replay.geoms, i === 0 ? { opacity: 1, sky } : { opacity: GHOST_OPACITY, tint: GHOST_TINTS[(i - 1) % GHOST_TINTS.length] });
-      for (const m of meshes) {
-        if (!m) continue;
-        scene.add(m);
-        const catcher = m.getObjectByName(SHADOW_CATCHER);
-        if (catcher) catcher.visible = this.renderer.shadowMap.enabled;
+      const objects = buildGeomObjects(frames.replay.geoms, i === 0 ? { opacity: 1, sky } : { opacity: GHOST_OPACITY, tint: GHOST_TINTS[(i - 1) % GHOST_TINTS.length] });
+      for (const b of objects.batches) scene.add(b.mesh);
+      if (objects.floor) {
+        scene.add(objects.floor);
+        objects.floor.getObjectByName(SHADOW_CATCHER)!.visible = this.renderer.shadowMap.enabled;
       }
-      return { frames, meshes };
+      return { frames, objects };
     });
     const lead = group[0];
     const [x, y, z] = lead.position(0, lead.trackGeom);
@@ -219,29 +227,12 @@ export class ReplayStage {
         if (o instanceof THREE.Mesh) {
           o.geometry.dispose();
           (o.material as THREE.Material).dispose();
+          o.customDepthMaterial?.dispose();
         }
       });
     }
     this.views = [];
   }
-}
-
-/** The far floor fades into the sky, further the further the camera is from its target. */
-function fadeFloors(v: View, distance: number): void {
-  for (const a of v.actors) {
-    for (const m of a.meshes) {
-      const u = m && m.material instanceof THREE.ShaderMaterial ? m.material.uniforms : null;
-      if (!u?.fogNear) continue;
-      u.fogNear.value = 2.5 * distance + 10;
-      u.fogFar.value = 6 * distance + 40;
-    }
-  }
-}
-
-function isSoftwareGl(gl: WebGLRenderingContext | WebGL2RenderingContext): boolean {
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-  return /swiftshader|llvmpipe|softpipe|software/i.test(name);
 }
 
 /** A camera distance that shows the whole model at its first frame with some room. */
