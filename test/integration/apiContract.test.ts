@@ -145,7 +145,9 @@ describe.each([
     expect(trajectories.every((t) => t.hasStates)).toBe(true);
     const table = await b.api.resultsTable({ sweepId });
     const methods = table.rows.map((r) => `${r.method}:${r.trajectories ?? ''}:${r.seeds}`);
-    expect(methods).toEqual(expect.arrayContaining(['expert::1', 'random::1', 'bc:1:2', 'gail:1:2']));
+    // The expert row counts the expert data's trajectories (2 sampled episodes).
+    expect(methods).toEqual(expect.arrayContaining(['expert::2', 'random::1', 'bc:1:2', 'gail:1:2']));
+    expect(table.rows.filter((r) => r.variant !== undefined)).toEqual([]);
     const gail = table.rows.find((r) => r.method === 'gail')!;
     expect(gail.normalized).not.toBeNull();
     expect(gail.runIds).toEqual([runIds[4], runIds[5]]);
