@@ -1,8 +1,6 @@
 /**
  * The runs table's columns: what each shows, how wide it must be, and which
- * ones fit a given width. Columns are placed at fixed pixel offsets so a row's
- * cells never depend on each other's content: the table lays out a changed
- * cell alone.
+ * ones fit a given width, so the table never scrolls sideways.
  */
 import { abbreviateBackend, describeBackend } from '../../../shared/computeBackend';
 import type { RunRow } from '../../../shared/runs';
@@ -22,10 +20,6 @@ export interface RunColumn {
   text?: (r: RunRow, live: LiveContext) => string;
   /** Tooltip of the cell, for values that may be cut. */
   tip?: (r: RunRow) => string | undefined;
-}
-
-export interface PlacedColumn extends RunColumn {
-  left: number;
 }
 
 export const CHECK_WIDTH = 28;
@@ -59,9 +53,9 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
 
 /**
  * The columns that fit `width` px (after the checkbox column), lowest priority
- * dropped first, placed left to right; the room left over goes to the name.
+ * dropped first, in their order; the room left over goes to the name.
  */
-export function fitColumns(width: number, columns: readonly RunColumn[] = RUN_COLUMNS): PlacedColumn[] {
+export function fitColumns(width: number, columns: readonly RunColumn[] = RUN_COLUMNS): RunColumn[] {
   const room = width - CHECK_WIDTH;
   const shown = new Set(columns);
   let used = columns.reduce((s, c) => s + c.width, 0);
@@ -71,12 +65,5 @@ export function fitColumns(width: number, columns: readonly RunColumn[] = RUN_CO
     used -= c.width;
   }
   const spare = Math.max(0, Math.floor(room - used));
-  let left = CHECK_WIDTH;
-  return columns
-    .filter((c) => shown.has(c))
-    .map((c) => {
-      const placed = { ...c, width: c.key === 'name' ? c.width + spare : c.width, left };
-      left += placed.width;
-      return placed;
-    });
+  return columns.filter((c) => shown.has(c)).map((c) => (c.key === 'name' ? { ...c, width: c.width + spare } : c));
 }
