@@ -23,8 +23,12 @@ function seed(home: string): number {
   const h = dataHome(home);
   const store = new Store(h.dbPath);
   const runs: NewRun[] = Array.from({ length: RUNS }, (_, i) => {
-    const [method, env, k, s] = i === RUNS - 1 ? ['gail', 'Hopper-v5', 25, 10] : [i % 2 ? 'gail' : 'bc', i % 3 ? 'Walker2d-v5' : 'Humanoid-v5', 1 + (i % 25), i % 5];
-    return { name: `${method}·${env}·k=${k}·s=${s}`, kind: method as 'gail', env: env as string, method: method as string, trajectories: k as number, seed: s as number, status: 'succeeded', config: { kind: method, env, trajectories: k, seed: s, totalSteps: 1_000_000 } };
+    const last = i === RUNS - 1;
+    const method = last || i % 2 ? 'gail' : 'bc';
+    const env = last ? 'Hopper-v5' : i % 3 ? 'Walker2d-v5' : 'Humanoid-v5';
+    const k = last ? 25 : 1 + (i % 25);
+    const s = last ? 10 : i % 5;
+    return { name: `${method}·${env}·k=${k}·s=${s}`, kind: method, env, method, trajectories: k, seed: s, status: 'succeeded', config: { kind: method, env, trajectories: k, seed: s, totalSteps: 1_000_000 } };
   });
   const ids = store.createRuns(runs, (id) => join(h.runsDir, String(id)));
   store.close();
