@@ -1,0 +1,129 @@
+/**
+ * The runs table's layout in Debian's Chromium against `imlab serve` on a
+ * data folder seeded with a finished sweep: at a 1440 px window it fits
+ * without scrolling sideways and shows a whole sweep run name; narrower, it
+ * hides lower-priority columns rather than scroll or cut the names; scrolled
+ * far down, the rows in view are the runs of those positions.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataHome } from '../../src/main/core/home';
+import { Store, type NewRun } from '../../src/main/core/store/store';
+import { tempDir } from '../helpers/runs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const NAME = 'gail·Hopper-v5·k=25·s=10';
+const RUNS = 500;
+
+function seed(home: string): number {
+  const h = dataHome(home);
+  const store = new Store(h.dbPath);
+  const runs: NewRun[] = Array.from({ length: RUNS }, (_, i) => {
+    const last = i === RUNS - 1;
+    const method = last || i % 2 ? 'gail' : 'bc';
+    const env = last ? 'Hopper-v5' : i % 3 ? 'Walker2d-v5' : 'Humanoid-v5';
+    const k = last ? 25 : 1 + (i % 25);
+    const s = last ? 10 : i % 5;
+    return { name: `${method}·${env}·k=${k}·s=${s}`, kind: method, env, method, trajectories: k, seed: s, status: 'succeeded', config: { kind: method, env, trajectories: k, seed: s, totalSteps: 1_000_000 } };
+  });
+  const ids = store.createRuns(runs, (id) => join(h.runsDir, String(id)));
+  store.close();
+  return ids[ids.length - 1];
+}
+
+function startServe(home: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'serve', '--home', home, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout!.once('data', (b: Buffer) => resolve({ child, url: (JSON.parse(b.toString().split('\n')[0]) as { url: string }).url }));
+    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
+  });
+}
+
+interface Layout {
+  sideways: number;
+  headers: string[];
+  name: { text: string; title: string; cut: boolean };
+}
+
+// In-page code as a string: this file is typechecked without the DOM's types.
+const layout = (page: Page, id: number) =>
+  page.evaluate(`(() => {
+    const scroller = document.querySelector('[data-testid="runs-scroller"]');
+    const cell = document.querySelector('tr[data-run-id="${id}"] td.name');
+    const link = cell.querySelector('a');
+    return {
+      sideways: scroller.scrollWidth - scroller.clientWidth,
+      headers: [...document.querySelectorAll('thead th')].map((th) => th.textContent.trim()).filter(Boolean),
+      name: { text: link.textContent, title: link.title, cut: cell.scrollWidth > cell.clientWidth || link.getBoundingClientRect().right > cell.getBoundingClientRect().right },
+    };
+  })()`) as Promise<Layout>;
+
+describe.skipIf(!haveChromium)('the runs table in Chromium', () => {
+  let serve: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let url = '';
+  let newest = 0;
+  beforeAll(async () => {
+    const home = tempDir('runs-table-home');
+    newest = seed(home);
+    const started = await startServe(home);
+    serve = started.child;
+    url = started.url;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (serve?.pid) process.kill(-serve.pid, 'SIGTERM');
+  });
+
+  const open = async (width: number) => {
+    const page = await browser!.newPage({ viewport: { width, height: 900 } });
+    await page.goto(url);
+    await page.locator(`tr[data-run-id="${newest}"]`).waitFor({ timeout: 60_000 });
+    return page;
+  };
+
+  it('fits a 1440 px window with a whole sweep run name in view', async () => {
+    const page = await open(1440);
+    const l = await layout(page, newest);
+    expect(l.sideways).toBe(0);
+    expect(l.name).toEqual({ text: NAME, title: `${NAME} (#${newest})`, cut: false });
+    expect(l.headers).toEqual(expect.arrayContaining(['Name', 'Env', 'Method', 'k', 'Seed', 'Status', 'Last', 'Max', 'Final', 'Env steps', 'Steps/s', 'Started', 'Duration']));
+    await page.close();
+  }, 120_000);
+
+  it('hides lower-priority columns in a narrower window instead of scrolling sideways or cutting names', async () => {
+    const page = await open(1000);
+    const l = await layout(page, newest);
+    expect(l.sideways).toBe(0);
+    expect(l.name.cut).toBe(false);
+    expect(l.headers).toEqual(expect.arrayContaining(['Name', 'Status', 'Final']));
+    expect(l.headers).not.toContain('Backend');
+    expect(l.headers).not.toContain('Started');
+    await page.close();
+  }, 120_000);
+
+  it('shows the runs of the scrolled-to positions after a long scroll', async () => {
+    const page = await open(1440);
+    await page.evaluate(`document.querySelector('[data-testid="runs-scroller"]').scrollTop = 33 * 300`);
+    // Newest first: position p (0-based) holds run id newest - p.
+    await page.locator(`tr[data-run-id="${newest - 300}"]`).waitFor({ state: 'attached' });
+    const shown = (await page.evaluate(`(() => {
+      const s = document.querySelector('[data-testid="runs-scroller"]').getBoundingClientRect();
+      return [...document.querySelectorAll('tbody tr')].filter((tr) => { const r = tr.getBoundingClientRect(); return r.top >= s.top + 33 && r.bottom <= s.bottom; })
+        .map((tr) => [Number(tr.getAttribute('aria-rowindex')), Number(tr.dataset.runId)]);
+    })()`)) as [number, number][];
+    expect(shown.length).toBeGreaterThan(10);
+    for (const [rowIndex, id] of shown) expect(id).toBe(newest - (rowIndex - 2));
+    await page.close();
+  }, 120_000);
+});
