@@ -101,6 +101,15 @@ describe.skipIf(!haveChromium)('the runs table in Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('uses a wide window for every column, Backend and Sweep included', async () => {
+    const page = await open(1920);
+    const l = await layout(page, newest);
+    expect(l.sideways).toBe(0);
+    expect(l.name.cut).toBe(false);
+    expect(l.headers).toEqual(expect.arrayContaining(['Name', 'Sweep', 'Backend', 'Started', 'Duration', 'Final']));
+    await page.close();
+  }, 120_000);
+
   it('hides lower-priority columns in a narrower window instead of scrolling sideways or cutting names', async () => {
     const page = await open(1000);
     const l = await layout(page, newest);

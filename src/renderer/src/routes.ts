@@ -20,10 +20,12 @@ export interface RouteDef {
   title: string;
   /** Key after `g` that opens the page, for pages in the navigation bar. */
   navKey?: string;
+  /** Uses the whole window width: a table whose columns show as the window grows. */
+  wide?: boolean;
 }
 
 export const ROUTES: readonly RouteDef[] = [
-  { pattern: '/runs', page: RunsPage, title: 'Runs', navKey: 'r' },
+  { pattern: '/runs', page: RunsPage, title: 'Runs', navKey: 'r', wide: true },
   { pattern: '/new', page: NewExperimentPage, title: 'New experiment', navKey: 'n' },
   { pattern: '/queue', page: QueuePage, title: 'Queue', navKey: 'q' },
   { pattern: '/compare', page: ComparePage, title: 'Compare', navKey: 'c' },
