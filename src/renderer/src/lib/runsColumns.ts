@@ -23,8 +23,8 @@ export interface RunColumn {
 }
 
 export const CHECK_WIDTH = 28;
-/** Room for a whole sweep run name such as `gail·Hopper-v5·k=25·s=10`. */
-export const NAME_WIDTH = 200;
+/** Room for a whole sweep run name such as `gail·InvertedPendulum-v5·k=25·s=10`. */
+export const NAME_WIDTH = 270;
 const KEEP = Infinity;
 
 const dash = (x: number | string | null) => (x === null ? '–' : String(x));
