@@ -10,17 +10,14 @@
  * differently. Which segments the strips stroke is checked exactly in
  * test/unit/lineTail.test.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataHome } from '../../src/main/core/home';
 import { Store } from '../../src/main/core/store/store';
 import { tempDir } from '../helpers/runs';
+import { CHROMIUM, haveChromium, startServe, type Served } from '../helpers/serve';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const RUNS = 8;
 const POINTS = 1500;
 
@@ -41,14 +38,6 @@ function seed(home: string): number[] {
   });
   store.close();
   return ids;
-}
-
-function startServe(home: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'serve', '--home', home, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.once('data', (b: Buffer) => resolve({ child, url: (JSON.parse(b.toString().split('\n')[0]) as { url: string }).url }));
-    child.once('exit', (code) => reject(new Error(`serve exited (${code})`)));
-  });
 }
 
 interface Counts {
@@ -95,7 +84,7 @@ async function appendAndCompare(page: Page, frames: [run: number, step: number, 
 }
 
 describe.skipIf(!haveChromium)('Compare live points in Chromium', () => {
-  let serve: ChildProcess | undefined;
+  let serve: Served | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let ids: number[];
@@ -104,7 +93,7 @@ describe.skipIf(!haveChromium)('Compare live points in Chromium', () => {
     const home = tempDir('compare-live');
     ids = seed(home);
     const started = await startServe(home);
-    serve = started.child;
+    serve = started;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${new URL(started.url).origin}/${new URL(started.url).search}#/compare?ids=${ids.join(',')}&group=0`);
@@ -113,7 +102,7 @@ describe.skipIf(!haveChromium)('Compare live points in Chromium', () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    serve?.kill('SIGTERM');
+    serve?.stop();
   });
 
   it('draws points inside the axes as strips, and the canvas equals a full redraw', async () => {

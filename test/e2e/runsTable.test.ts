@@ -5,17 +5,14 @@
  * hides lower-priority columns rather than scroll or cut the names; scrolled
  * far down, the rows in view are the runs of those positions.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataHome } from '../../src/main/core/home';
 import { Store, type NewRun } from '../../src/main/core/store/store';
 import { tempDir } from '../helpers/runs';
+import { CHROMIUM, haveChromium, startServe, type Served } from '../helpers/serve';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const NAME = 'gail·Hopper-v5·k=25·s=10';
 const RUNS = 500;
 
@@ -33,16 +30,6 @@ function seed(home: string): number {
   const ids = store.createRuns(runs, (id) => join(h.runsDir, String(id)));
   store.close();
   return ids[ids.length - 1];
-}
-
-function startServe(home: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'serve', '--home', home, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.once('data', (b: Buffer) => resolve({ child, url: (JSON.parse(b.toString().split('\n')[0]) as { url: string }).url }));
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
-  });
 }
 
 interface Layout {
@@ -65,7 +52,7 @@ const layout = (page: Page, id: number) =>
   })()`) as Promise<Layout>;
 
 describe.skipIf(!haveChromium)('the runs table in Chromium', () => {
-  let serve: ChildProcess | undefined;
+  let serve: Served | undefined;
   let browser: Browser | undefined;
   let url = '';
   let newest = 0;
@@ -73,7 +60,7 @@ describe.skipIf(!haveChromium)('the runs table in Chromium', () => {
     const home = tempDir('runs-table-home');
     newest = seed(home);
     const started = await startServe(home);
-    serve = started.child;
+    serve = started;
     url = started.url;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -82,7 +69,7 @@ describe.skipIf(!haveChromium)('the runs table in Chromium', () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    if (serve?.pid) process.kill(-serve.pid, 'SIGTERM');
+    serve?.stop();
   });
 
   const open = async (width: number) => {
