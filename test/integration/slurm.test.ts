@@ -310,8 +310,15 @@ describe.skipIf(!up)('Slurm executor (real Slurm)', () => {
     }, 120_000, 'the run to train on Slurm');
     const jobId = first.placement!.jobId!;
     execFileSync('scontrol', ['requeue', jobId]);
-    // A requeued job waits two minutes (BeginTime) before it may start again; the test does not.
+    const requeuedAt = Date.now();
     await waitFor(() => squeueState(jobId) === 'PENDING', 30_000, 'the job to be requeued');
+    // A requeued job waits two minutes (BeginTime) before it may start again; the test does not, but it waits for the
+    // earlier start to write its exit record, and past the second of the requeue: the node revokes the job's
+    // credential at the requeue (one-second resolution) and kills a start launched within it.
+    const slurmDir = join(first.dir, 'slurm');
+    const events = join(slurmDir, readdirSync(slurmDir).find((f) => f.endsWith('.events.jsonl'))!);
+    await waitFor(() => readFileSync(events, 'utf8').includes('"type":"exit"'), 60_000, "the earlier start's exit record");
+    await new Promise((r) => setTimeout(r, Math.max(0, requeuedAt + 2000 - Date.now())));
     execFileSync('scontrol', ['update', `jobid=${jobId}`, 'StartTime=now']);
     const done = await waitFor(async () => {
       const r = await c.api.getRun({ id });

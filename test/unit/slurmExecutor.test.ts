@@ -4,7 +4,7 @@
  * stand in for Slurm at its process boundary, and the test writes the job's
  * events file as a run on a node would.
  */
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SlurmCli } from '../../src/main/core/queue/slurm/slurmCli';
@@ -53,11 +53,15 @@ describe('slurmVerdict', () => {
   });
 });
 
-/** Fake Slurm commands: sbatch hands out ids 100, 101, … and records its arguments; squeue and sacct print what the test wrote. */
+/**
+ * Fake Slurm commands: sbatch hands out ids 100, 101, …, records its
+ * arguments and lists the new job as PENDING (as squeue does at once); squeue
+ * and sacct print what the test wrote.
+ */
 function fakeSlurm(sacct = 'echo "Slurm accounting storage is disabled" >&2; exit 1') {
   const dir = tempDir('fake-slurm');
   const scripts: Record<string, string> = {
-    sbatch: `n=$(cat "$(dirname "$0")/next" 2>/dev/null || echo 100); echo $((n + 1)) > "$(dirname "$0")/next"; printf '%s\\n' "$@" > "$(dirname "$0")/sbatch-$n"; echo $n`,
+    sbatch: `d=$(dirname "$0"); n=$(cat "$d/next" 2>/dev/null || echo 100); echo $((n + 1)) > "$d/next"; printf '%s\\n' "$@" > "$d/sbatch-$n"; echo "$n|PENDING|Priority|" >> "$d/queue"; echo $n`,
     squeue: `cat "$(dirname "$0")/queue" 2>/dev/null; true`,
     sacct,
     scancel: `echo "$@" >> "$(dirname "$0")/scancel"`,
@@ -68,8 +72,11 @@ function fakeSlurm(sacct = 'echo "Slurm accounting storage is disabled" >&2; exi
   }
   return {
     cli: new SlurmCli({ binDir: dir, timeoutMs: 5000 }),
-    /** squeue's answer: one "id|STATE|reason|node" line per job. */
-    queue: (...lines: string[]) => writeFileSync(join(dir, 'queue'), lines.map((l) => `${l}\n`).join('')),
+    /** squeue's answer: one "id|STATE|reason|node" line per job (replaced whole, so squeue never reads it half written). */
+    queue: (...lines: string[]) => {
+      writeFileSync(join(dir, 'queue.new'), lines.map((l) => `${l}\n`).join(''));
+      renameSync(join(dir, 'queue.new'), join(dir, 'queue'));
+    },
     sbatchArgs: (id: number) => readFileSync(join(dir, `sbatch-${id}`), 'utf8').trim().split('\n'),
   };
 }
@@ -188,6 +195,7 @@ describe('SlurmExecutor against fake Slurm commands', () => {
     const withAccounting = harness(setting, fakeSlurm(`echo '100|NODE_FAIL|n4'`));
     withAccounting.executor.start(withAccounting.message, withAccounting.callbacks);
     await withAccounting.placementOf('100');
+    withAccounting.slurm.queue();
     await waitFor(() => withAccounting.placements().some((p) => p.jobId === '101'), 10_000, 'a resubmission after the node failure sacct reported');
     expect(withAccounting.placements().find((p) => p.jobId === '101')!.resubmitted![0]).toMatchObject({ jobId: '100', state: 'NODE_FAIL', reason: 'Slurm lost job 100: its node n4 failed or was taken down' });
 
