@@ -51,7 +51,7 @@ describe('faults', () => {
     const victim = await c.api.queueRun({ config: expert(1, 2_000_000) });
     const survivor = await c.api.queueRun({ config: expert(2, 10_240) });
     const pid = await waitFor(() => {
-      return c.store.getRun(victim.id)!.iteration >= 1 && c.store.runPid(victim.id);
+      return c.store.getRun(victim.id)!.iteration >= 1 && c.store.runProcess(victim.id)?.pid;
     }, 60_000, 'the victim to train');
     process.kill(pid, 'SIGKILL');
     const failed = await waitFor(async () => {

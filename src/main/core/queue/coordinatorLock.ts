@@ -1,14 +1,18 @@
 /**
  * One coordinator per data folder: it alone writes the database and runs the
  * queue. The lock file names its process; a lock whose process is gone is
- * stale and taken over.
+ * stale and taken over, also when its pid now belongs to another process
+ * (after a reboot).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ImlabError } from '../../../shared/errors';
+import { processIdentity } from '../processIdentity';
 
 export interface LockInfo {
   pid: number;
   startedAt: number;
+  /** The coordinator process's start (processIdentity), so a reused pid does not hold the lock. */
+  process?: string;
   /** Where the coordinator serves its web UI/API, when it does, and the token it needs. */
   url?: string;
   token?: string;
@@ -26,7 +30,9 @@ export function processAlive(pid: number): boolean {
 export function readLock(path: string): LockInfo | null {
   try {
     const info = JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
-    return processAlive(info.pid) ? info : null;
+    if (!processAlive(info.pid)) return null;
+    const now = info.process === undefined ? null : processIdentity(info.pid);
+    return now && now.started !== info.process ? null : info;
   } catch {
     return null;
   }
@@ -46,7 +52,7 @@ export class CoordinatorLock {
         'home',
       );
     }
-    this.write({ pid: process.pid, startedAt: Date.now(), url });
+    this.write({ pid: process.pid, startedAt: Date.now(), process: processIdentity(process.pid)?.started, url });
     this.held = true;
   }
 

@@ -17,13 +17,13 @@ import { FINISHED_STATUSES, type RunRow, type RunStatus } from '../../../shared/
 import { sweepSpecSchema, type SweepSpecInput } from '../../../shared/sweeps';
 import { parseInput } from '../../../shared/validate';
 import type { DataHome } from '../home';
+import { processIdentity, type ProcessIdentity } from '../processIdentity';
 import { GAIL_HEALTH_METRICS, gailHealth, healthPoints } from '../learn/gailHealth';
 import { EXIT, type ChildMessage, type StartMessage } from '../runs/processProtocol';
 import { appendRunLog } from '../runs/runLog';
 import { parseRunConfig } from '../runs/runJob';
 import { FILES, loadDataset, decodeTrajectory } from '../runs/storage';
 import type { NewRun, Store } from '../store/store';
-import { processAlive } from './coordinatorLock';
 import type { RunCallbacks, RunExecutor, RunHandle } from './executor';
 import { checkConfigRefs } from './configRefs';
 import { expandSweep } from './sweepExpansion';
@@ -108,8 +108,8 @@ export class RunQueue {
         }
         continue;
       }
-      const pid = this.store.runPid(run.id);
-      if (pid && processAlive(pid)) await stopOrphan(pid);
+      const orphan = this.store.runProcess(run.id);
+      if (orphan) await stopOrphan(orphan);
       this.store.updateRun(run.id, { status: 'interrupted', pid: null, error: 'the coordinator stopped while this run was running' });
       this.emitRun(run.id);
     }
@@ -346,7 +346,8 @@ export class RunQueue {
     }
     this.flushMetrics();
     const handle = this.attach(run, (message, callbacks) => this.executor.start(message, callbacks), config)!;
-    this.setStatus(run.id, 'running', { startedAt: Date.now(), finishedAt: null, error: null, pid: handle.pid > 0 ? handle.pid : null });
+    const pid = handle.pid > 0 ? handle.pid : null;
+    this.setStatus(run.id, 'running', { startedAt: Date.now(), finishedAt: null, error: null, pid, pidIdentity: pid ? processIdentity(pid) : null });
     this.emitQueue();
   }
 
@@ -583,13 +584,25 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
 }
 
-/** A run process left by a crashed coordinator: ask it to stop, then make sure. */
-async function stopOrphan(pid: number): Promise<void> {
+/**
+ * A run process left by a crashed coordinator: ask it to stop, then make
+ * sure. Only the very process the run was started in, and only once its
+ * coordinator is gone: a pid reused by another process, or a run process its
+ * coordinator still runs (this data folder is a copy of one in use), is left
+ * alone, as is a process whose identity the platform cannot tell (a run
+ * process exits by itself when it loses its coordinator).
+ */
+async function stopOrphan(p: { pid: number; identity: ProcessIdentity | null }): Promise<void> {
+  const same = () => {
+    const now = processIdentity(p.pid);
+    return now !== null && p.identity !== null && now.started === p.identity.started && now.parent !== p.identity.parent;
+  };
+  if (!same()) return;
   try {
-    process.kill(pid, 'SIGTERM');
+    process.kill(p.pid, 'SIGTERM');
   } catch {
     return;
   }
-  for (let i = 0; i < 100 && processAlive(pid); i++) await delay(100);
-  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && same(); i++) await delay(100);
+  if (same()) process.kill(p.pid, 'SIGKILL');
 }

@@ -190,6 +190,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'runs.health: the learning-health warning computed from a run\'s metrics (JSON), so run lists read it without the metrics',
     sql: `ALTER TABLE runs ADD COLUMN health TEXT;`,
   },
+  {
+    version: 7,
+    description: "runs.pid_identity: the run process's start time and parent (JSON), so a restart stops only that process, not one that reused its pid",
+    sql: `ALTER TABLE runs ADD COLUMN pid_identity TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -12,6 +12,7 @@ import { datasetStats, type Dataset, type Trajectory } from '../data/dataset';
 import { lttbIndices } from '../data/lttb';
 import { openDatabase, type Db } from './database';
 import { runProgress } from './runProgress';
+import type { ProcessIdentity } from '../processIdentity';
 
 export interface NewRun extends Pick<RunRow, 'name' | 'kind' | 'env' | 'method' | 'trajectories' | 'seed'> {
   config: unknown;
@@ -272,10 +273,11 @@ export class Store {
     return r?.dir ?? null;
   }
 
-  /** The process id a running run was started with (null: none recorded, or no such run). */
-  runPid(id: number): number | null {
-    const r = this.db.prepare('SELECT pid FROM runs WHERE id = ?').get(id) as { pid: number | null } | undefined;
-    return r?.pid ?? null;
+  /** The process a running run was started in (null: none recorded, or no such run); identity null where the platform gave none. */
+  runProcess(id: number): { pid: number; identity: ProcessIdentity | null } | null {
+    const r = this.db.prepare('SELECT pid, pid_identity FROM runs WHERE id = ?').get(id) as { pid: number | null; pid_identity: string | null } | undefined;
+    if (!r?.pid) return null;
+    return { pid: r.pid, identity: r.pid_identity ? (JSON.parse(r.pid_identity) as ProcessIdentity) : null };
   }
 
   /** The run that retried `id` (its next attempt), if any. */
@@ -376,12 +378,15 @@ export class Store {
       finishedAt: number | null;
       error: string | null;
       backend: string;
+      /** Setting the pid sets its identity too (null when not given). */
       pid: number | null;
+      pidIdentity: ProcessIdentity | null;
       priority: number;
       summary: unknown;
       placement: StoredPlacement | null;
     }>,
   ): void {
+    if (fields.pid !== undefined) fields = { pidIdentity: null, ...fields };
     const map: Record<string, string> = {
       status: 'status',
       startedAt: 'started_at',
@@ -389,6 +394,7 @@ export class Store {
       error: 'error',
       backend: 'backend',
       pid: 'pid',
+      pidIdentity: 'pid_identity',
       priority: 'priority',
       summary: 'summary',
       placement: 'placement',
@@ -398,7 +404,7 @@ export class Store {
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
       sets.push(`${map[k]} = ?`);
-      args.push((k === 'summary' || k === 'placement') && v !== null ? JSON.stringify(v) : v);
+      args.push((k === 'summary' || k === 'placement' || k === 'pidIdentity') && v !== null ? JSON.stringify(v) : v);
     }
     if (sets.length === 0) return;
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
