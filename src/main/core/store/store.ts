@@ -2,6 +2,8 @@
  * The run database's queries. One Store per process; the coordinator's is the
  * only one that writes (run processes report to it), others open read-only.
  */
+import { existsSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { EnvId } from '../../../shared/envCatalog';
 import type { DatasetRow, MetricSeries, RunDetail, RunHealth, RunRow, RunStatus } from '../../../shared/runs';
@@ -165,8 +167,12 @@ export class Store {
   private readonly db: Db;
   private readonly nameIds = new Map<string, number>();
 
+  /** The data folder: run folders are stored relative to it, so a moved or copied folder keeps its runs. */
+  private readonly root: string;
+
   constructor(path: string, options: { readonly?: boolean } = {}) {
     this.db = openDatabase(path, options);
+    this.root = dirname(resolve(path));
   }
 
   close(): void {
@@ -205,7 +211,7 @@ export class Store {
             executor: r.executor ? JSON.stringify(r.executor) : null,
           }).lastInsertRowid,
         );
-        setDir.run(dirOf(id), id);
+        setDir.run(this.storedDir(dirOf(id)), id);
         ids.push(id);
       }
       const setConfig = this.db.prepare('UPDATE runs SET config = ? WHERE id = ?');
@@ -243,7 +249,7 @@ export class Store {
     );
     const tags = (this.db.prepare('SELECT tag FROM tags WHERE run_id = ? ORDER BY tag').all(id) as { tag: string }[]).map((t) => t.tag);
     const datasets = (this.db.prepare('SELECT id FROM datasets WHERE source_run_id = ? ORDER BY id').all(id) as { id: number }[]).map((d) => d.id);
-    return { ...toRow(r), config: JSON.parse(r.config), summary: r.summary ? JSON.parse(r.summary) : null, dir: r.dir, tags, evaluations, checkpoints, datasets };
+    return { ...toRow(r), config: JSON.parse(r.config), summary: r.summary ? JSON.parse(r.summary) : null, dir: this.runFolder(r.dir), tags, evaluations, checkpoints, datasets };
   }
 
   runConfig(id: number): unknown {
@@ -270,7 +276,26 @@ export class Store {
 
   runDir(id: number): string | null {
     const r = this.db.prepare('SELECT dir FROM runs WHERE id = ?').get(id) as { dir: string } | undefined;
-    return r?.dir ?? null;
+    return r ? this.runFolder(r.dir) : null;
+  }
+
+  private storedDir(dir: string): string {
+    const rel = relative(this.root, dir);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : dir;
+  }
+
+  /**
+   * A stored run folder as a path. Databases before relative folders hold
+   * absolute ones: one under another data folder's runs/ (this folder was
+   * moved or copied) means this folder's runs/ entry of that name, when it
+   * has one, so a copy never reads or writes the original's runs.
+   */
+  private runFolder(stored: string): string {
+    if (!isAbsolute(stored)) return join(this.root, stored);
+    const rel = relative(this.root, stored);
+    if (!rel.startsWith('..') && !isAbsolute(rel)) return stored;
+    const here = join(this.root, 'runs', basename(stored));
+    return basename(dirname(stored)) === 'runs' && existsSync(here) ? here : stored;
   }
 
   /** The process a running run was started in (null: none recorded, or no such run); identity null where the platform gave none. */
