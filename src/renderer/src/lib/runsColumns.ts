@@ -18,7 +18,7 @@ export interface RunColumn {
   title?: string;
   /** The cell's text; name and status cells have their own markup instead. */
   text?: (r: RunRow, live: LiveContext) => string;
-  /** Tooltip of the cell, for values that may be cut. */
+  /** Tooltip of the cell, for values that may be cut: only cells with one clip (ending in an ellipsis); the others must fit `width`. */
   tip?: (r: RunRow) => string | undefined;
 }
 
