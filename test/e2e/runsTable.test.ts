@@ -28,9 +28,24 @@ function seed(home: string): number {
     return { name: `${method}·${env}·k=${k}·s=${s}`, kind: method, env, method, trajectories: k, seed: s, status: 'succeeded', config: { kind: method, env, trajectories: k, seed: s, totalSteps: 1_000_000 } };
   });
   const ids = store.createRuns(runs, (id) => join(h.runsDir, String(id)));
+  // HumanoidStandup-sized numbers on the runs just below the newest: the widest values a column must show whole.
+  for (const id of ids.slice(-4, -1)) {
+    store.insertEvaluation(id, 4880, 9_994_240, false, { mode: 'deterministic', episodes: 3, mean: 157_977.94, std: 4_873.2, returns: [153_104.7, 157_977.9, 162_851.2] });
+    store.setFinal(id, 157_977.94, 24_873.26, 50, 9_994_240);
+  }
   store.close();
   return ids[ids.length - 1];
 }
+
+// Every header's and cell's text, measured as laid out, against its cell: those whose text overflows.
+const overflowing = (page: Page) =>
+  page.evaluate(`(() => [...document.querySelectorAll('thead th, tbody tr td')].flatMap((td) => {
+    const range = document.createRange();
+    range.selectNodeContents(td);
+    const text = range.getBoundingClientRect();
+    const cell = td.getBoundingClientRect();
+    return text.width > 0 && (text.right > cell.right + 0.5 || text.left < cell.left - 0.5) ? [td.textContent.trim()] : [];
+  }))()`) as Promise<string[]>;
 
 interface Layout {
   sideways: number;
@@ -106,6 +121,15 @@ describe.skipIf(!haveChromium)('the runs table in Chromium', () => {
     expect(l.headers).not.toContain('Backend');
     expect(l.headers).not.toContain('Started');
     await page.close();
+  }, 120_000);
+
+  it("shows every header and number whole, HumanoidStandup's returns included, at 1440 and 1000 px", async () => {
+    for (const width of [1440, 1000]) {
+      const page = await open(width);
+      await expect(page.locator('tbody tr').nth(1).textContent()).resolves.toContain('157,978 ± 24,873');
+      expect(await overflowing(page)).toEqual([]);
+      await page.close();
+    }
   }, 120_000);
 
   it('shows the runs of the scrolled-to positions after a long scroll', async () => {

@@ -9,8 +9,10 @@ export function fmtInt(x: number | null | undefined): string {
   return x === null || x === undefined || !Number.isFinite(x) ? DASH : int.format(x);
 }
 
+/** One decimal; whole from 10,000 up, where a tenth says nothing and HumanoidStandup's 157,977 ± 4,873 must fit the runs table's columns. */
 export function fmtReturn(x: number | null | undefined): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? DASH : one.format(x);
+  if (x === null || x === undefined || !Number.isFinite(x)) return DASH;
+  return Math.abs(x) >= 10_000 ? int.format(x) : one.format(x);
 }
 
 /** A metric value: 4 significant digits, exponent for the very small or large. */
