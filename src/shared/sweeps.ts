@@ -2,7 +2,8 @@
  * A sweep: the whole GAIL-vs-BC experiment as one spec. Per environment an
  * expert run, a sample run that depends on it, then BC and/or GAIL for every
  * number of trajectories × seed, each depending on the sample run. Or start
- * from an existing dataset and skip the expert.
+ * from an existing dataset and skip the expert. One expert recipe rarely fits
+ * every environment, so expertByEnv may give an environment its own.
  */
 import { z } from 'zod';
 import { ENV_IDS } from './envCatalog';
@@ -31,6 +32,10 @@ export const sweepSpecSchema = z
     name: z.string().min(1).max(200).describe('Sweep name; run names are made from it.'),
     envs: distinct(z.array(envId).min(1), 'environment').describe('Environments to run the experiment on.'),
     expert: settings.optional().describe('Expert run settings (an expert config without kind/env), e.g. {"algorithm":"trpo","totalSteps":1500000}.'),
+    expertByEnv: z
+      .partialRecord(envId, settings)
+      .optional()
+      .describe('Expert settings for particular environments, used there instead of `expert` (e.g. PPO for HumanoidStandup-v5, TRPO elsewhere).'),
     dataset: z.string().optional().describe('Use this existing dataset ("dataset:<id>") instead of training an expert (one env only).'),
     sample: z
       .object({
@@ -47,7 +52,14 @@ export const sweepSpecSchema = z
     gail: settings.default({}).describe('GAIL settings shared by every GAIL run.'),
     priority: z.int().min(-1000).max(1000).default(0).describe('Queue priority of the sweep\'s runs (higher first).'),
   })
-  .refine((s) => s.expert !== undefined || s.dataset !== undefined, { message: 'give either expert settings or an existing dataset', path: ['expert'] })
+  .refine((s) => s.expert !== undefined || s.dataset !== undefined || s.envs.every((e) => s.expertByEnv?.[e] !== undefined), {
+    message: 'give either expert settings or an existing dataset',
+    path: ['expert'],
+  })
+  .refine((s) => Object.keys(s.expertByEnv ?? {}).every((e) => s.envs.includes(e as (typeof s.envs)[number])), {
+    message: 'expertByEnv names an environment the sweep does not run (list it in envs)',
+    path: ['expertByEnv'],
+  })
   .refine((s) => s.dataset === undefined || s.envs.length === 1, { message: 'an existing dataset belongs to one environment: list exactly one env', path: ['envs'] });
 
 /** Sweep fields holding one run kind's settings, and the fields of that kind the sweep fills in itself. */

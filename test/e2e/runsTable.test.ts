@@ -30,7 +30,7 @@ function seed(home: string): number {
   const ids = store.createRuns(runs, (id) => join(h.runsDir, String(id)));
   // HumanoidStandup-sized numbers on the runs just below the newest: the widest values a column must show whole.
   for (const id of ids.slice(-4, -1)) {
-    store.insertEvaluation(id, 4880, 9_994_240, false, { mode: 'deterministic', episodes: 3, mean: 157_977.94, std: 4_873.2, returns: [153_104.7, 157_977.9, 162_851.2] });
+    store.insertEvaluation(id, 4880, 9_994_240, false, { mode: 'deterministic', episodes: 3, mean: 157_977.94, std: 4_873.2, returns: [153_104.7, 157_977.9, 162_851.2], lengths: [1000, 1000, 1000] });
     store.setFinal(id, 157_977.94, 24_873.26, 50, 9_994_240);
   }
   store.close();

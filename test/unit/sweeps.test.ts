@@ -36,4 +36,20 @@ describe('sweep presets', () => {
     expect(r.success).toBe(false);
     expect(r.error?.issues[0].path).toEqual(['envs']);
   });
+
+  it('gives an environment its own expert settings with expertByEnv, naming that field when they are wrong', () => {
+    const spec = { name: 'x', envs: ['Hopper-v5', 'HumanoidStandup-v5'], expert: { algorithm: 'trpo', totalSteps: 1_000_000 }, gail: { totalSteps: 1_000_000 }, trajectories: [5], seeds: [0] };
+    const runs = expandSweep(sweepSpecSchema.parse({ ...spec, expertByEnv: { 'HumanoidStandup-v5': { algorithm: 'ppo', totalSteps: 2_000_000 } } }), 1);
+    const experts = runs.filter((r) => r.kind === 'expert').map((r) => [r.env, r.method, (r.config as { totalSteps: number }).totalSteps]);
+    expect(experts).toEqual([
+      ['Hopper-v5', 'trpo', 1_000_000],
+      ['HumanoidStandup-v5', 'ppo', 2_000_000],
+    ]);
+    const bad = () => expandSweep(sweepSpecSchema.parse({ ...spec, expertByEnv: { 'HumanoidStandup-v5': { algorithm: 'ppo', totalSteps: 1, ppo: { learningRate: -1 } } } }), 1);
+    expect(bad).toThrow(expect.objectContaining({ field: 'expertByEnv.HumanoidStandup-v5.ppo.learningRate' }));
+    const elsewhere = sweepSpecSchema.safeParse({ ...spec, expertByEnv: { 'Ant-v5': { totalSteps: 1 } } });
+    expect(elsewhere.error?.issues.map((i) => i.path)).toEqual([['expertByEnv']]);
+    // Every env with its own settings needs no shared ones.
+    expect(sweepSpecSchema.safeParse({ ...spec, expert: undefined, expertByEnv: { 'Hopper-v5': { totalSteps: 1 }, 'HumanoidStandup-v5': { totalSteps: 1 } } }).success).toBe(true);
+  });
 });

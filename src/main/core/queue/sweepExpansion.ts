@@ -29,7 +29,8 @@ export function expandSweep(spec: SweepSpec, sweepId: number | null): NewRun[] {
     let datasetRef = spec.dataset;
     let sampleIndex: number | null = null;
     if (!datasetRef) {
-      const expert = validated({ ...spec.expert, kind: 'expert', env }, 'expert');
+      const own = spec.expertByEnv?.[env];
+      const expert = validated({ ...(own ?? spec.expert), kind: 'expert', env }, own ? `expertByEnv.${env}` : 'expert');
       const expertIndex = runs.length;
       runs.push({ name: `expert·${env}·s=${expert.seed}`, kind: 'expert', env, method: expert.kind === 'expert' ? expert.algorithm : 'expert', trajectories: null, seed: expert.seed, config: expert, sweepId, priority: spec.priority });
       sampleIndex = runs.length;
