@@ -28,6 +28,10 @@ describe('sweep presets', () => {
     const runs = expand('Humanoid-seed-blog.json');
     expect(new Set(runs.map((r) => r.env))).toEqual(new Set(['Humanoid-v5', 'HumanoidStandup-v5']));
     expect(runs.filter((r) => r.kind === 'bc' || r.kind === 'gail').every((r) => r.trajectories === 5)).toBe(true);
+    // HumanoidStandup's expert is the PPO preset's recipe (it reaches 100,000; the TRPO one was never shown to).
+    const standup = JSON.parse(readFileSync('resources/presets/HumanoidStandup-expert-ppo.json', 'utf8')) as { ppo: unknown; totalSteps: number };
+    const expert = runs.find((r) => r.kind === 'expert' && r.env === 'HumanoidStandup-v5')!;
+    expect(expert.config).toMatchObject({ algorithm: 'ppo', totalSteps: standup.totalSteps, ppo: standup.ppo });
   });
 
   it('refuses a sweep that names neither an expert nor a dataset, or a dataset for several envs', () => {
