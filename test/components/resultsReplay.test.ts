@@ -3,11 +3,12 @@
  * deterministic evaluation episode of that run, or one recorded on demand
  * when the run stored none (jsdom, App mounted on a fake backend).
  */
-import { flushSync, mount, tick, unmount } from 'svelte';
+import { mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from '../../src/renderer/src/App.svelte';
 import type { TrajectoryRow } from '../../src/shared/api';
 import type { RunDetail } from '../../src/shared/runs';
+import { settle } from './settle';
 import { fakeBackend, makeRun, type FakeBackend } from './fakeBackend';
 
 vi.hoisted(() => {
@@ -15,13 +16,6 @@ vi.hoisted(() => {
   window.location.hash = '#/results';
 });
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 0));
-    await tick();
-  }
-  flushSync();
-}
 
 const episode = (id: number, label: string, hasStates = true): TrajectoryRow => ({ id, idx: 0, label, length: 1000, return: 1, terminated: false, hasStates });
 

@@ -1,16 +1,10 @@
-import { flushSync, mount, tick, unmount } from 'svelte';
+import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import App from '../../src/renderer/src/App.svelte';
+import { settle } from './settle';
 import { fakeBackend, makeRun, type FakeBackend } from './fakeBackend';
 
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 0));
-    await tick();
-  }
-  flushSync();
-}
 
 describe('runs page', () => {
   let target: HTMLElement;

@@ -3,21 +3,15 @@
  * element shows the run of its position (id, name, link, status, cells), and a
  * live change to a run that was out of view shows once it scrolls in.
  */
-import { flushSync, mount, tick, unmount } from 'svelte';
+import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import App from '../../src/renderer/src/App.svelte';
+import { settle } from './settle';
 import { fakeBackend, makeRun, type FakeBackend } from './fakeBackend';
 
 const RUNS = 600;
 const ROW = 33;
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 0));
-    await tick();
-  }
-  flushSync();
-}
 
 describe('runs table slots', () => {
   let target: HTMLElement;
