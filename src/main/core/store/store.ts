@@ -279,9 +279,14 @@ export class Store {
     return r ? this.runFolder(r.dir) : null;
   }
 
-  private storedDir(dir: string): string {
+  /** The path of `dir` inside the data folder, or null when it lies elsewhere. */
+  private inside(dir: string): string | null {
     const rel = relative(this.root, dir);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : dir;
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : null;
+  }
+
+  private storedDir(dir: string): string {
+    return this.inside(dir) ?? dir;
   }
 
   /**
@@ -292,8 +297,7 @@ export class Store {
    */
   private runFolder(stored: string): string {
     if (!isAbsolute(stored)) return join(this.root, stored);
-    const rel = relative(this.root, stored);
-    if (!rel.startsWith('..') && !isAbsolute(rel)) return stored;
+    if (this.inside(stored) !== null) return stored;
     const here = join(this.root, 'runs', basename(stored));
     return basename(dirname(stored)) === 'runs' && existsSync(here) ? here : stored;
   }
