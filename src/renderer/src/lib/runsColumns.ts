@@ -4,7 +4,7 @@
  */
 import { abbreviateBackend, describeBackend } from '../../../shared/computeBackend';
 import type { RunRow } from '../../../shared/runs';
-import { fmtDate, fmtDuration, fmtInt, fmtReturn } from './format';
+import { fmtDate, fmtDuration, fmtInt, fmtReturn, fmtShortDate } from './format';
 import { duration, rate, type LiveContext, type SortKey } from './runsView';
 
 export interface RunColumn {
@@ -18,7 +18,9 @@ export interface RunColumn {
   title?: string;
   /** The cell's text; name and status cells have their own markup instead. */
   text?: (r: RunRow, live: LiveContext) => string;
-  /** Tooltip of the cell, for values that may be cut: only cells with one clip (ending in an ellipsis); the others must fit `width`. */
+  /** The cell may cut its text (ending in an ellipsis). Only such cells clip; the others must fit `width`. */
+  cut?: true;
+  /** Tooltip of the cell: the whole value where the cell cuts or shortens it. */
   tip?: (r: RunRow) => string | undefined;
 }
 
@@ -36,18 +38,19 @@ const rateText = (r: RunRow, live: LiveContext) => {
 export const RUN_COLUMNS: readonly RunColumn[] = [
   { key: 'name', label: 'Name', width: NAME_WIDTH, priority: KEEP },
   { key: 'sweep', label: 'Sweep', width: 72, priority: 2, num: true, text: (r) => dash(r.sweepId) },
-  { key: 'env', label: 'Env', width: 116, priority: 13, text: (r) => r.env, tip: (r) => r.env },
+  { key: 'env', label: 'Env', width: 116, priority: 13, cut: true, text: (r) => r.env, tip: (r) => r.env },
   { key: 'method', label: 'Method', width: 79, priority: 8, text: (r) => r.method },
   { key: 'k', label: 'k', width: 34, priority: 7, num: true, title: 'Expert trajectories given to BC/GAIL', text: (r) => dash(r.trajectories) },
   { key: 'seed', label: 'Seed', width: 52, priority: 6, num: true, text: (r) => String(r.seed) },
-  { key: 'status', label: 'Status', width: 136, priority: KEEP },
+  // The badge with its progress fill and the time left of a running run: `running` and `23 h 59 min`.
+  { key: 'status', label: 'Status', width: 158, priority: KEEP },
   { key: 'lastEval', label: 'Last', width: 66, priority: 11, num: true, title: 'Last evaluation return (deterministic)', text: (r) => fmtReturn(r.lastEval) },
   { key: 'maxEval', label: 'Max', width: 66, priority: 5, num: true, title: 'Best evaluation return (deterministic)', text: (r) => fmtReturn(r.maxEval) },
   { key: 'final', label: 'Final', width: 136, priority: KEEP, num: true, title: 'Final evaluation return, mean ± std', text: (r) => (r.finalMean === null ? '–' : `${fmtReturn(r.finalMean)} ± ${fmtReturn(r.finalStd)}`) },
   { key: 'envSteps', label: 'Env steps', width: 96, priority: 9, num: true, text: (r) => fmtInt(r.envSteps) },
   { key: 'stepsPerSec', label: 'Steps/s', width: 78, priority: 3, num: true, title: 'Env steps per second (BC: iterations per second), measured', text: rateText },
-  { key: 'backend', label: 'Backend', width: 86, priority: 1, text: (r) => abbreviateBackend(r.backend), tip: (r) => describeBackend(r.backend) },
-  { key: 'started', label: 'Started', width: 134, priority: 4, text: (r) => fmtDate(r.startedAt) },
+  { key: 'backend', label: 'Backend', width: 86, priority: 1, cut: true, text: (r) => abbreviateBackend(r.backend), tip: (r) => describeBackend(r.backend) },
+  { key: 'started', label: 'Started', width: 108, priority: 4, text: (r, live) => fmtShortDate(r.startedAt, live.now), tip: (r) => (r.startedAt === null ? undefined : fmtDate(r.startedAt)) },
   { key: 'duration', label: 'Duration', width: 94, priority: 10, num: true, text: (r, live) => fmtDuration(duration(r, live.now)) },
 ];
 

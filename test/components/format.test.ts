@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { fmtEta, fmtShortDate } from '../../src/renderer/src/lib/format';
+
+describe('fmtEta (time left in the runs table)', () => {
+  it('counts seconds below a minute, then whole minutes, then hours and minutes, then days and hours', () => {
+    expect(fmtEta(0)).toBe('0 s');
+    expect(fmtEta(44_600)).toBe('45 s');
+    expect(fmtEta(59_400)).toBe('59 s');
+    expect(fmtEta(59_600)).toBe('1 min');
+    expect(fmtEta(12 * 60_000 + 29_000)).toBe('12 min');
+    expect(fmtEta(12 * 60_000 + 31_000)).toBe('13 min');
+    expect(fmtEta(59 * 60_000 + 40_000)).toBe('1 h 00 min');
+    expect(fmtEta((13 * 60 + 53) * 60_000 + 10_000)).toBe('13 h 53 min');
+    expect(fmtEta((50 * 60 + 5) * 60_000)).toBe('2 d 02 h');
+  });
+
+  it('shows a dash for what is not a time', () => {
+    for (const x of [null, undefined, Number.NaN, Infinity, -1]) expect(fmtEta(x)).toBe('–');
+  });
+});
+
+describe('fmtShortDate (the runs table\'s Started column)', () => {
+  const now = new Date(2026, 11, 2, 15, 30).getTime();
+
+  it('gives the time alone today, month and day this year, the date alone before', () => {
+    expect(fmtShortDate(new Date(2026, 11, 2, 9, 5).getTime(), now)).toBe('09:05');
+    expect(fmtShortDate(new Date(2026, 11, 1, 23, 59).getTime(), now)).toBe('Dec 1 23:59');
+    expect(fmtShortDate(new Date(2026, 0, 2, 15, 30).getTime(), now)).toBe('Jan 2 15:30');
+    expect(fmtShortDate(new Date(2025, 11, 2, 15, 30).getTime(), now)).toBe('2025-12-02');
+    expect(fmtShortDate(null, now)).toBe('–');
+  });
+});
