@@ -163,3 +163,23 @@ describe('runs page', () => {
     expect(tags.get(3)).toEqual([]);
   });
 });
+
+describe('runs page before its first list arrives', () => {
+  it('shows a run that an event brought without also saying the runs are loading', async () => {
+    window.location.hash = '#/runs';
+    const backend = fakeBackend([], { listRuns: () => new Promise(() => {}) });
+    const target = document.body.appendChild(document.createElement('div'));
+    const app = mount(App, { target, props: { backend } });
+    try {
+      await settle();
+      expect(target.textContent).toContain('Loading runs…');
+      backend.emit('runChanged', makeRun(7, { status: 'running', finishedAt: null }));
+      await settle();
+      expect(target.querySelector('tr[data-run-id="7"]')).not.toBeNull();
+      expect(target.textContent).not.toContain('Loading runs…');
+    } finally {
+      unmount(app);
+      target.remove();
+    }
+  });
+});
