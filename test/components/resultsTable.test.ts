@@ -36,4 +36,23 @@ describe('results table', () => {
     expect(target.querySelector('tr[data-method="expert"]')!.textContent).toMatch(/3,102\.6 ± 401\.5\s*\(over the 25 trajectories of the expert data\)/);
     unmount(c);
   });
+
+  it("shows next to each final return the runs' last-evaluations mean, and how many runs the health check flagged", () => {
+    target = document.body.appendChild(document.createElement('div'));
+    const rows = [
+      row('gail', 4, 2620, { seeds: 3, lastEvalsMean: 3182.4, lastEvalsStd: 20.5, flagged: 1 }),
+      row('gail', 25, 3199, { seeds: 3, lastEvalsMean: null, lastEvalsStd: null, flagged: 0 }),
+    ];
+    const c = mount(ResultsTable, { target, props: { rows } });
+    expect([...target.querySelectorAll('thead th')].map((h) => h.textContent!.trim())).toContain('last 5');
+    const k4 = target.querySelector('tr[data-k="4"]')!;
+    expect(k4.querySelector('td[data-last]')!.textContent!.trim()).toBe('3,182.4 ± 20.5');
+    const flag = k4.querySelector('[data-testid="flagged"]')!;
+    expect(flag.textContent).toBe('⚠ 1');
+    expect(flag.getAttribute('title')).toMatch(/^1 of 3 runs flagged by the health check/);
+    const k25 = target.querySelector('tr[data-k="25"]')!;
+    expect(k25.querySelector('td[data-last]')!.textContent!.trim()).toBe('—');
+    expect(k25.querySelector('[data-testid="flagged"]')).toBeNull();
+    unmount(c);
+  });
 });
