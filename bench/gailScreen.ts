@@ -9,13 +9,15 @@
  * which a run's periodic evaluation first reached 90% of the expert.
  *   npm run bench:screen -- --arm NAME=DATA_FOLDER [--arm …] --expert 3231.6 [--steps 1000000] [--kind gail|bc] [--json]
  * (--kind bc summarises BC runs the same way; their health check never fires.)
- * Read-only: it can run while the folders' coordinators are still working.
+ * Cancelled runs are left out. Read-only: it can run while the folders'
+ * coordinators are still working.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GAIL_HEALTH_METRICS, gailHealth, healthPoints } from '../src/main/core/learn/gailHealth';
 import { Store } from '../src/main/core/store/store';
 import { LAST_EVALUATIONS } from '../src/shared/results';
+import { machineInfo } from './machine';
 
 const { values } = parseArgs({
   options: {
@@ -65,7 +67,8 @@ const arms = values.arm!.map((spec) => {
   try {
     const runs: RunLine[] = store
       .listRuns({ limit: 10_000 })
-      .filter((r) => r.kind === values.kind)
+      // A cancelled run is one the user took out of the arm, not a measurement of it.
+      .filter((r) => r.kind === values.kind && r.status !== 'cancelled')
       .map((r) => {
         const evals = store.getRunDetail(r.id)!.evaluations.filter((e) => e.mode === 'deterministic' && e.envSteps <= maxSteps);
         const periodic = evals.filter((e) => !e.final);
@@ -110,7 +113,7 @@ const arms = values.arm!.map((spec) => {
 });
 
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ expert, arms })}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machineInfo(), expert, arms })}\n`);
 } else {
   const f = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
   for (const a of arms) {
