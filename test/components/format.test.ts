@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtEta, fmtShortDate } from '../../src/renderer/src/lib/format';
+import { fmtEta, fmtMeanStd, fmtShortDate } from '../../src/renderer/src/lib/format';
 
 describe('fmtEta (time left in the runs table)', () => {
   it('counts seconds below a minute, then whole minutes, then hours and minutes, then days and hours', () => {
@@ -28,5 +28,19 @@ describe('fmtShortDate (the runs table\'s Started column)', () => {
     expect(fmtShortDate(new Date(2026, 0, 2, 15, 30).getTime(), now)).toBe('Jan 2 15:30');
     expect(fmtShortDate(new Date(2025, 11, 2, 15, 30).getTime(), now)).toBe('2025-12-02');
     expect(fmtShortDate(null, now)).toBe('–');
+  });
+});
+
+describe('fmtMeanStd (mean ± std at the mean\'s precision)', () => {
+  it('gives both one decimal below 10,000 and both whole numbers from there up', () => {
+    expect(fmtMeanStd(3102.62, 401.54)).toBe('3,102.6 ± 401.5');
+    expect(fmtMeanStd(164514.27, 58.28)).toBe('164,514 ± 58');
+    expect(fmtMeanStd(33324.04, 2066.85)).toBe('33,324 ± 2,067');
+    expect(fmtMeanStd(-12.25, 0)).toBe('-12.3 ± 0.0');
+  });
+
+  it('shows the mean alone without a spread, and a dash without a mean', () => {
+    expect(fmtMeanStd(3102.6, null)).toBe('3,102.6');
+    expect(fmtMeanStd(null, 1)).toBe('–');
   });
 });

@@ -46,7 +46,9 @@ describe('results table', () => {
     const c = mount(ResultsTable, { target, props: { rows } });
     expect([...target.querySelectorAll('thead th')].map((h) => h.textContent!.trim())).toContain('last 5');
     const k4 = target.querySelector('tr[data-k="4"]')!;
-    expect(k4.querySelector('td[data-last]')!.textContent!.trim()).toBe('3,182.4 ± 20.5');
+    const late = k4.querySelector('td[data-last]')!;
+    expect(late.textContent!.trim()).toBe('3,182.4');
+    expect(late.getAttribute('title')).toBe('3,182.4 ± 20.5 over seeds');
     const flag = k4.querySelector('[data-testid="flagged"]')!;
     expect(flag.textContent).toBe('⚠ 1');
     expect(flag.getAttribute('title')).toMatch(/^1 of 3 runs flagged by the health check/);

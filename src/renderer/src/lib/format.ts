@@ -17,6 +17,13 @@ export function fmtReturn(x: number | null | undefined): string {
   return Math.abs(x) >= 10_000 ? int.format(x) : one.format(x);
 }
 
+/** `mean ± std` at one precision, the mean's: `3,102.6 ± 401.5`, `164,514 ± 58` (not `164,514 ± 58.3`). */
+export function fmtMeanStd(mean: number | null | undefined, std: number | null | undefined): string {
+  if (mean === null || mean === undefined || !Number.isFinite(mean)) return DASH;
+  const f = Math.abs(mean) >= 10_000 ? int : one;
+  return std === null || std === undefined || !Number.isFinite(std) ? f.format(mean) : `${f.format(mean)} ± ${f.format(std)}`;
+}
+
 /** A metric value: 4 significant digits, exponent for the very small or large. */
 export function fmtValue(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return DASH;

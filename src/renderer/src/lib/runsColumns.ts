@@ -4,7 +4,7 @@
  */
 import { abbreviateBackend, describeBackend } from '../../../shared/computeBackend';
 import type { RunRow } from '../../../shared/runs';
-import { fmtDate, fmtDuration, fmtInt, fmtReturn, fmtShortDate } from './format';
+import { fmtDate, fmtDuration, fmtInt, fmtMeanStd, fmtReturn, fmtShortDate } from './format';
 import { duration, rate, type LiveContext, type SortKey } from './runsView';
 
 export interface RunColumn {
@@ -46,7 +46,7 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   { key: 'status', label: 'Status', width: 158, priority: KEEP },
   { key: 'lastEval', label: 'Last', width: 66, priority: 11, num: true, title: 'Last evaluation return (deterministic)', text: (r) => fmtReturn(r.lastEval) },
   { key: 'maxEval', label: 'Max', width: 66, priority: 5, num: true, title: 'Best evaluation return (deterministic)', text: (r) => fmtReturn(r.maxEval) },
-  { key: 'final', label: 'Final', width: 136, priority: KEEP, num: true, title: 'Final evaluation return, mean ± std', text: (r) => (r.finalMean === null ? '–' : `${fmtReturn(r.finalMean)} ± ${fmtReturn(r.finalStd)}`) },
+  { key: 'final', label: 'Final', width: 136, priority: KEEP, num: true, title: 'Final evaluation return, mean ± std', text: (r) => fmtMeanStd(r.finalMean, r.finalStd) },
   { key: 'envSteps', label: 'Env steps', width: 96, priority: 9, num: true, text: (r) => fmtInt(r.envSteps) },
   { key: 'stepsPerSec', label: 'Steps/s', width: 78, priority: 3, num: true, title: 'Env steps per second (BC: iterations per second), measured', text: rateText },
   { key: 'backend', label: 'Backend', width: 86, priority: 1, cut: true, text: (r) => abbreviateBackend(r.backend), tip: (r) => describeBackend(r.backend) },
