@@ -34,6 +34,11 @@ function seed(home: string): number {
     store.insertEvaluation(id, 4880, 9_994_240, false, { mode: 'deterministic', episodes: 3, mean: 157_977.94, std: 4_873.2, returns: [153_104.7, 157_977.9, 162_851.2], lengths: [1000, 1000, 1000] });
     store.setFinal(id, 157_977.94, 24_873.26, 50, 9_994_240);
   }
+  // The Started column's widest values: `May 28 00:00` this year (the widest month), a date of an earlier year.
+  const now = new Date();
+  const widest = now.getMonth() === 4 && now.getDate() === 28 ? new Date(now.getFullYear(), 4, 27, 0, 0) : new Date(now.getFullYear(), 4, 28, 0, 0);
+  store.updateRun(ids[ids.length - 2], { startedAt: widest.getTime(), finishedAt: widest.getTime() + 60_000 });
+  store.updateRun(ids[ids.length - 3], { startedAt: new Date(now.getFullYear() - 1, 11, 28, 0, 0).getTime(), finishedAt: null });
   store.close();
   return ids[ids.length - 1];
 }
