@@ -27,6 +27,11 @@ export const trpoSettingsSchema = z
   .object({
     batchSteps: int(64, 1_000_000).default(1024).describe('Env steps per TRPO iteration (baselines 1024; the GAIL paper used ≥ 50,000).'),
     maxKl: num().positive().max(1).default(0.01).describe('KL radius of each policy step.'),
+    maxKlEndFraction: num()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe('The KL radius at the end of the run as a share of maxKl; it moves there linearly over the env-step budget, so the policy settles before the final evaluation (1 = constant, as baselines).'),
     cgIterations: int(1, 100).default(10).describe('Conjugate-gradient iterations for the natural gradient.'),
     cgDamping: num().min(0).max(10).default(0.1).describe('Damping added to the Fisher matrix.'),
     cgResidualTolerance: num()
@@ -139,6 +144,11 @@ export const discriminatorSettingsSchema = z
   .object({
     hiddenSizes,
     learningRate: num().positive().max(1).default(3e-4).describe('Adam learning rate (baselines 3e-4; the paper 0.01).'),
+    learningRateEndFraction: num()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe('D\'s learning rate at the end of the run as a share of learningRate, reached linearly over the env-step budget, so the reward settles before the final evaluation (1 = constant, as baselines).'),
     entropyCoef: num().min(0).max(1).default(1e-3).describe('Bernoulli-entropy bonus on D\'s outputs.'),
     gradientPenalty: num()
       .min(0)

@@ -135,6 +135,15 @@ export class Discriminator {
     this.adam = new Adam(this.layout.numParams, learningRate);
   }
 
+  /** Adam's learning rate from the next step on (GAIL's schedule sets it per iteration). */
+  set learningRate(lr: number) {
+    this.adam.learningRate = lr;
+  }
+
+  get learningRate(): number {
+    return this.adam.learningRate;
+  }
+
   /** Logits for rows of (obs, action). */
   logits(obs: ArrayLike<number>, actions: ArrayLike<number>, rows: number): Float32Array {
     const z = new Float32Array(rows);

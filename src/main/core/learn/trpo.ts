@@ -7,6 +7,7 @@ import type { TrpoSettingsConfig } from '../../../shared/runConfigs';
 import type { Rng } from '../math/rng';
 import { explainedVariance, rolloutAdvantages } from './advantages';
 import { standardize } from './gae';
+import { linearDecay } from './schedule';
 import type { GaussianPolicy } from './policy';
 import type { PolicyOptimizer } from './policyOptimizer';
 import type { Rollout } from './rollout';
@@ -32,7 +33,7 @@ export class TrpoOptimizer implements PolicyOptimizer {
     this.nets = new TrpoNets(policy.layout);
   }
 
-  update(rollout: Rollout, rewards: Float64Array, timer: PhaseTimer): Record<string, number> {
+  update(rollout: Rollout, rewards: Float64Array, timer: PhaseTimer, progress: number): Record<string, number> {
     const { policy, s } = this;
     const rows = rollout.steps * rollout.numEnvs;
     const adv = rolloutAdvantages(rollout, rewards, policy, this.value, s.gamma, s.lambda, timer);
@@ -40,12 +41,14 @@ export class TrpoOptimizer implements PolicyOptimizer {
       policy.obsNorm.update(rollout.obs, rows);
       return policy.obsNorm.normalize(rollout.obs, rows);
     });
+    const maxKl = linearDecay(s.maxKl, s.maxKlEndFraction, progress);
     const stats = timer.time('policyUpdate', () =>
-      trpoStep(policy, this.nets, { normObs, actions: rollout.actions, advantages: standardize(Float64Array.from(adv.advantages)), rows }, s),
+      trpoStep(policy, this.nets, { normObs, actions: rollout.actions, advantages: standardize(Float64Array.from(adv.advantages)), rows }, { ...s, maxKl }),
     );
     const vfLoss = timer.time('valueUpdate', () => this.value.fit(normObs, adv.returns, rows, s.vfEpochs, s.vfMinibatch, this.rng));
     return {
       kl: stats.kl,
+      ...(s.maxKlEndFraction < 1 ? { maxKl } : {}),
       entropy: stats.entropy,
       surrogateImprove: stats.surrogateImprove,
       expectedImprove: stats.expectedImprove,

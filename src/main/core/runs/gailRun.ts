@@ -13,6 +13,7 @@ import { BcTrainer } from '../learn/behavioralCloning';
 import { Discriminator, type DiscriminatorState, type DiscriminatorStats } from '../learn/discriminator';
 import type { GaussianPolicy } from '../learn/policy';
 import type { Rollout } from '../learn/rollout';
+import { linearDecay } from '../learn/schedule';
 import { Rng, type RngState } from '../math/rng';
 import { OnPolicyTraining } from './onPolicyRun';
 import type { RunContext } from './runContext';
@@ -64,11 +65,15 @@ export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummar
       }
       // 2. Discriminator: d_step minibatches of the last rollout against as many expert pairs.
       const last = rollout!;
+      d.learningRate = linearDecay(dc.learningRate, dc.learningRateEndFraction, run.envSteps / c.totalSteps);
       const stats = run.atCurrentStep(() =>
         run.timer.time('discriminator', () => d.trainEpoch(last.obs, last.envActions, last.steps * last.numEnvs, expert, c.dSteps, rng)),
       );
       // 3. Metrics row, periodic evaluation and checkpoint.
-      await run.endIteration(discriminatorMetrics(stats, rewardMean, dc.gradientPenalty > 0));
+      await run.endIteration({
+        ...discriminatorMetrics(stats, rewardMean, dc.gradientPenalty > 0),
+        ...(dc.learningRateEndFraction < 1 ? { discriminatorLearningRate: d.learningRate } : {}),
+      });
     }
     const summary = run.finish();
     return { ...summary, details: { ...summary.details, expertPairs: expert.count, expertMeanReturn: datasetStats(dataset).meanReturn } };
