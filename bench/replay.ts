@@ -145,6 +145,7 @@ async function openByClick(page: Page, origin: string, row: number): Promise<{ d
 /** three.js's count for the first frame: draw calls of all views, programs linked in the page so far. */
 interface DrawInfo {
   drawCalls: number;
+  triangles: number;
   programs: number;
 }
 
@@ -199,6 +200,7 @@ async function playback(page: Page, cdp: CDPSession, origin: string, ids: number
     canvasCssPx: size.css,
     canvasDrawnPx: size.drawn,
     drawCallsPerFrame: draw.drawCalls,
+    trianglesPerFrame: draw.triangles,
     frames: n,
     frameP50Ms: round(pct(frames, 50)),
     frameP95Ms: round(pct(frames, 95)),

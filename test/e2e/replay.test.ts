@@ -8,6 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataHome } from '../../src/main/core/home';
 import { Store } from '../../src/main/core/store/store';
+import type { VisualGeom } from '../../src/shared/geometry';
+import { buildGeomObjects } from '../../src/renderer/src/lib/replay/geomObjects';
 import { pendulumDataset } from '../helpers/pendulumEpisodes';
 import { tempDir } from '../helpers/runs';
 import { haveChromium, launchChromium, startServe, type Served } from '../helpers/serve';
@@ -180,6 +182,20 @@ describe.skipIf(!haveChromium)('3D replay in Chromium', () => {
     const shot = await saturatedPixels(page, await canvas().screenshot(), { x0: 0.1, x1: 0.9, y0: 0.15, y1: 0.85 });
     expect(shot.count, 'the reused canvas draws the models').toBeGreaterThan(200);
   }, 90_000);
+
+  it('draws the coarse shapes on software GL (two views: twice one model\'s coarse triangles and floor)', async () => {
+    await open(`traj=${ids[2]},${ids[3]}`);
+    const { origin, searchParams } = new URL(served!.url);
+    const res = await fetch(`${origin}/api/getReplay`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-imlab-token': searchParams.get('token')! }, body: JSON.stringify({ trajectoryId: ids[2] }) });
+    const { geoms } = (await res.json()) as { geoms: VisualGeom[] };
+    const triangles = (detail: 'fine' | 'coarse') => {
+      const { floor, batches } = buildGeomObjects(geoms, { opacity: 1, detail });
+      return (floor ? 2 : 0) + batches.reduce((n, b) => n + b.mesh.geometry.index!.count / 3, 0);
+    };
+    const drawn = (await page.evaluate(`performance.getEntriesByName('imlab:replay-drawn').at(-1).detail.triangles`)) as number;
+    expect(triangles('coarse')).toBeLessThan(triangles('fine'));
+    expect(drawn).toBe(2 * triangles('coarse'));
+  }, 60_000);
 
   it('keeps side-by-side views on one clock; shorter episodes hold their last frame', async () => {
     await open(`traj=${ids[0]},${ids[1]}`);

@@ -14,7 +14,7 @@ import { GeomPoser, modelGeometry } from '../../src/main/core/sim/geometry';
 import { SimModel } from '../../src/main/core/sim/simModel';
 import { quaternions } from '../../src/main/core/views/replay';
 import { ReplayFrames } from '../../src/renderer/src/lib/replay/frames';
-import { aimFloor, BATCH_GEOMS, buildGeomObjects, poseGeomObjects, type BodyBatch } from '../../src/renderer/src/lib/replay/geomObjects';
+import { aimFloor, BATCH_GEOMS, buildGeomObjects, geomGeometry, poseGeomObjects, type BodyBatch } from '../../src/renderer/src/lib/replay/geomObjects';
 import { defaultOrbit, placeCamera } from '../../src/renderer/src/lib/replay/orbit';
 
 const TRACKED: Record<string, string> = {
@@ -132,6 +132,27 @@ describe('geom batches', () => {
       const slots = new Set(Array.from(b.mesh.geometry.getAttribute('geomSlot').array));
       expect([...slots].sort((x, y) => x - y)).toEqual(b.geoms.map((_, s) => s));
     }
+  });
+
+  it('draws coarse shapes with the same size and at most half the triangles', () => {
+    const shapes: VisualGeom[] = [
+      { ...geom(1, 'sphere'), size: [0.09, 0, 0] },
+      { ...geom(2, 'capsule'), size: [0.06, 0.2, 0] },
+      { ...geom(3, 'cylinder'), size: [0.05, 0.3, 0] },
+      { ...geom(4, 'ellipsoid'), size: [0.1, 0.2, 0.3] },
+    ];
+    for (const g of shapes) {
+      const fine = geomGeometry(g, 'fine')!;
+      const coarse = geomGeometry(g, 'coarse')!;
+      expect(coarse.index!.count, g.type).toBeLessThanOrEqual(0.5 * fine.index!.count);
+      fine.computeBoundingBox();
+      coarse.computeBoundingBox();
+      // The extent along MuJoCo's z (a capsule's and cylinder's axis) is exact; across it a polygon's corners reach the radius.
+      expect(coarse.boundingBox!.max.z, g.type).toBeCloseTo(fine.boundingBox!.max.z, 6);
+      expect(coarse.boundingBox!.max.x, g.type).toBeCloseTo(g.size[0], 6);
+    }
+    const [fine, coarse] = (['fine', 'coarse'] as const).map((detail) => buildGeomObjects(shapes, { opacity: 1, detail }).batches[0].mesh.geometry.index!.count);
+    expect(coarse).toBeLessThan(0.5 * fine);
   });
 
   it('gives each vertex its geom\'s colour, and ghosts their tint and no floor', () => {

@@ -23,7 +23,24 @@ export interface GeomStyle {
   tint?: number;
   /** The background the far floor fades into. */
   sky?: THREE.Color;
+  /** How finely curved geoms are tessellated (default: fine). */
+  detail?: Detail;
 }
+
+/**
+ * Tessellation of the curved geoms. Software GL transforms and sets up every
+ * triangle on the CPU, and for a Humanoid that was most of a frame: four
+ * views drew ~40,000 triangles, and coarse shapes halve the frame time there
+ * (README, "Replay"). At the resolution software GL draws by default the
+ * facets are hardly visible; a GPU draws the fine shapes at no cost.
+ */
+export type Detail = 'fine' | 'coarse';
+
+/** Segments around a sphere or cylinder and along a sphere; a capsule's around and per cap. */
+const SEGMENTS: Record<Detail, { around: number; along: number; capsuleAround: number; capsuleCap: number }> = {
+  fine: { around: 24, along: 16, capsuleAround: 16, capsuleCap: 8 },
+  coarse: { around: 12, along: 8, capsuleAround: 10, capsuleCap: 3 },
+};
 
 /** Floors are drawn unlit; with shadows on, this child of a floor darkens where the shadows fall. */
 export const SHADOW_CATCHER = 'shadow catcher';
@@ -31,17 +48,18 @@ export const SHADOW_CATCHER = 'shadow catcher';
 const Z_ALONG_Y = new THREE.Matrix4().makeRotationX(Math.PI / 2);
 
 /** The geometry of one geom in its own frame (MuJoCo axes). Null for types without a primitive. */
-export function geomGeometry(g: VisualGeom): THREE.BufferGeometry | null {
+export function geomGeometry(g: VisualGeom, detail: Detail = 'fine'): THREE.BufferGeometry | null {
   const [a, b, c] = g.size;
+  const n = SEGMENTS[detail];
   switch (g.type) {
     case 'sphere':
-      return new THREE.SphereGeometry(a, 24, 16);
+      return new THREE.SphereGeometry(a, n.around, n.along);
     case 'ellipsoid':
-      return new THREE.SphereGeometry(1, 24, 16).scale(a, b, c);
+      return new THREE.SphereGeometry(1, n.around, n.along).scale(a, b, c);
     case 'capsule':
-      return new THREE.CapsuleGeometry(a, 2 * b, 8, 16).applyMatrix4(Z_ALONG_Y);
+      return new THREE.CapsuleGeometry(a, 2 * b, n.capsuleCap, n.capsuleAround).applyMatrix4(Z_ALONG_Y);
     case 'cylinder':
-      return new THREE.CylinderGeometry(a, a, 2 * b, 24).applyMatrix4(Z_ALONG_Y);
+      return new THREE.CylinderGeometry(a, a, 2 * b, n.around).applyMatrix4(Z_ALONG_Y);
     case 'box':
       return new THREE.BoxGeometry(2 * a, 2 * b, 2 * c);
     case 'plane':
@@ -282,7 +300,7 @@ export function buildGeomObjects(geoms: readonly VisualGeom[], style: GeomStyle 
   // A ghost is drawn over the scene of the replay it overlays: it brings no second floor.
   const floor = floorGeom >= 0 && style.opacity >= 1 ? buildFloor(geoms[floorGeom], style) : null;
   const bodies = geoms.flatMap((g, k) => {
-    const shape = g.type === 'plane' ? null : geomGeometry(g);
+    const shape = g.type === 'plane' ? null : geomGeometry(g, style.detail);
     return shape ? [{ k, shape }] : [];
   });
   const batches: BodyBatch[] = [];

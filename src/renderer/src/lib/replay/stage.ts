@@ -7,7 +7,7 @@
 import * as THREE from 'three';
 import type { ReplayFrames } from './frames';
 import { replayGl } from './glContext';
-import { aimFloor, buildGeomObjects, LIGHT, poseGeomObjects, SHADOW_CATCHER, type GeomObjects } from './geomObjects';
+import { aimFloor, buildGeomObjects, LIGHT, poseGeomObjects, SHADOW_CATCHER, type Detail, type GeomObjects } from './geomObjects';
 import { viewRects, type Rect } from './layout';
 import { defaultOrbit, placeCamera, type OrbitState } from './orbit';
 
@@ -59,7 +59,10 @@ export class ReplayStage {
     this.softwareGl = gl.softwareGl;
     this.renderer.shadowMap.enabled = options.shadows;
     this.renderer.shadowMap.type = THREE.PCFShadowMap;
-    this.renderer.setScissorTest(true);
+    // One clear of the whole canvas per frame instead of one per view: on software GL a scissored
+    // clear splits the frame into render passes, each storing and reloading the whole canvas.
+    this.renderer.autoClear = false;
+    this.renderer.setClearColor(options.background, 1);
     this.orbit = defaultOrbit(4);
   }
 
@@ -138,14 +141,19 @@ export class ReplayStage {
     this.dirty = true;
   }
 
-  /** Draw calls of the last render(), all views (three counts per render call). */
+  /** Draw calls and triangles of the last render(), all views (three counts per render call). */
   drawCalls = 0;
+  triangles = 0;
 
   render(): void {
     // three scales viewports by the pixel ratio: they are given in CSS pixels.
     const H = this.size.height;
     const rects = this.rects();
     this.drawCalls = 0;
+    this.triangles = 0;
+    this.renderer.setScissorTest(false);
+    this.renderer.clear();
+    this.renderer.setScissorTest(true);
     this.views.forEach((v, i) => {
       const r = rects[i];
       this.aim(v);
@@ -158,6 +166,7 @@ export class ReplayStage {
       this.renderer.setScissor(r.x, H - r.y - r.h, r.w, r.h);
       this.renderer.render(v.scene, v.camera);
       this.drawCalls += this.renderer.info.render.calls;
+      this.triangles += this.renderer.info.render.triangles;
     });
     this.dirty = false;
     this.afterRender?.();
@@ -192,8 +201,8 @@ export class ReplayStage {
 
   private makeView(group: ReplayFrames[]): View {
     const scene = new THREE.Scene();
+    // No scene.background: render() clears the canvas once for all views.
     const sky = new THREE.Color(this.options.background);
-    scene.background = sky;
     // Bodies shade themselves under LIGHT; this sun casts the shadows the floor's shadow catcher shows.
     const sun = new THREE.DirectionalLight(0xffffff, LIGHT.sun);
     sun.castShadow = this.options.shadows;
@@ -206,7 +215,9 @@ export class ReplayStage {
     sun.shadow.bias = -0.0005;
     scene.add(sun, sun.target);
     const actors = group.map((frames, i) => {
-      const objects = buildGeomObjects(frames.replay.geoms, i === 0 ? { opacity: 1, sky } : { opacity: GHOST_OPACITY, tint: GHOST_TINTS[(i - 1) % GHOST_TINTS.length] });
+      const detail: Detail = this.softwareGl ? 'coarse' : 'fine';
+      const style = i === 0 ? { opacity: 1, sky, detail } : { opacity: GHOST_OPACITY, tint: GHOST_TINTS[(i - 1) % GHOST_TINTS.length], detail };
+      const objects = buildGeomObjects(frames.replay.geoms, style);
       for (const b of objects.batches) scene.add(b.mesh);
       if (objects.floor) {
         scene.add(objects.floor);
