@@ -80,6 +80,22 @@ describe('run-config defaults (docs/algorithms.md)', () => {
     expect(configError(expert({ algorithm: 'ppo', ppo: { adamEpsilon: 0 } })).field).toBe('ppo.adamEpsilon');
   });
 
+  it('settle schedules: GAIL\'s generator radius shrinks to 0 by default, an expert\'s stays constant, D\'s learning rate stays constant', () => {
+    expect((parseRunConfig(expert()) as ExpertConfig).trpo.maxKlEndFraction).toBe(1);
+    const g = parseRunConfig(gail()) as GailConfig;
+    expect(g.trpo.maxKlEndFraction).toBe(0);
+    expect(g.discriminator.learningRateEndFraction).toBe(1);
+    expect((parseRunConfig(gail({ trpo: { maxKlEndFraction: 1 } })) as GailConfig).trpo.maxKlEndFraction).toBe(1);
+    let err: unknown;
+    try {
+      parseRunConfig(gail({ trpo: { maxKlEndFraction: 1.5 } }));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ImlabError);
+    expect((err as ImlabError).field).toBe('trpo.maxKlEndFraction');
+  });
+
   it('networks: 2 × 100 tanh hidden layers for the policy by default', () => {
     expect((parseRunConfig(expert()) as ExpertConfig).hiddenSizes).toEqual([100, 100]);
     expect((parseRunConfig(bc()) as BcConfig).hiddenSizes).toEqual([100, 100]);
@@ -92,6 +108,7 @@ describe('run-config defaults (docs/algorithms.md)', () => {
     expect(c.discriminator).toEqual({
       hiddenSizes: [100, 100],
       learningRate: 3e-4,
+      learningRateEndFraction: 1,
       entropyCoef: 1e-3,
       gradientPenalty: 0,
       gradientPenaltyTarget: 1,
