@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import type { ProgressEvent, RunSummary } from '../../src/shared/progress';
 import type { RunConfigInput } from '../../src/shared/runConfigs';
 import { runJob } from '../../src/main/core/runs/runJob';
-import { RunDirectory } from '../../src/main/core/runs/storage';
+import type { EnvId } from '../../src/shared/envCatalog';
+import { evaluatePolicy } from '../../src/main/core/learn/evaluate';
+import { GaussianPolicy } from '../../src/main/core/learn/policy';
+import { Rng } from '../../src/main/core/math/rng';
+import { RunDirectory, saveDataset } from '../../src/main/core/runs/storage';
+import { SimModel } from '../../src/main/core/sim/simModel';
 
 export interface RecordedRun {
   dir: string;
@@ -37,4 +42,19 @@ export async function recordRun(
     },
   });
   return { dir, events, summary };
+}
+
+/**
+ * A dataset folder of `episodes` recorded episodes of a random 1 × 8 policy
+ * (for runs that need expert data of the right shape, not good data).
+ */
+export async function randomPolicyDataset(env: EnvId, episodes: number, seed: number): Promise<string> {
+  const sim = await SimModel.load(env);
+  const s = sim.spec;
+  const policy = new GaussianPolicy({ env, obsDim: s.obsDim, actDim: s.actDim, hiddenSizes: [8], actLow: s.actLow, actHigh: s.actHigh }, undefined, new Rng(seed));
+  const ev = evaluatePolicy(sim, policy, { episodes, deterministic: false, seed, record: true });
+  sim.dispose();
+  const dir = tempDir('random-data');
+  saveDataset(new RunDirectory(dir), { env, obsDim: s.obsDim, actDim: s.actDim, nq: 0, nv: 0, source: { policy: 'random' }, trajectories: ev.trajectories });
+  return dir;
 }

@@ -6,12 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '../../src/shared/runConfigs';
 import { abbreviateBackend, backendLabel, describeBackend } from '../../src/shared/computeBackend';
-import { evaluatePolicy } from '../../src/main/core/learn/evaluate';
-import { GaussianPolicy } from '../../src/main/core/learn/policy';
-import { Rng } from '../../src/main/core/math/rng';
-import { SimModel } from '../../src/main/core/sim/simModel';
-import { RunDirectory, saveDataset } from '../../src/main/core/runs/storage';
-import { recordRun, tempDir } from '../helpers/runs';
+import { randomPolicyDataset, recordRun } from '../helpers/runs';
 import { backendReady } from '../helpers/tfBackend';
 
 const env = 'InvertedPendulum-v5' as const;
@@ -33,13 +28,7 @@ describe('the recorded backend', () => {
 
   it('is the kernels alone for GAIL without a warm start, and the kernels plus the tfjs backend for BC and a warm start', async () => {
     const tf = await backendReady;
-    const sim = await SimModel.load(env);
-    const s = sim.spec;
-    const random = new GaussianPolicy({ env, obsDim: s.obsDim, actDim: s.actDim, hiddenSizes: [8], actLow: s.actLow, actHigh: s.actHigh }, undefined, new Rng(1));
-    const ev = evaluatePolicy(sim, random, { episodes: 3, deterministic: false, seed: 1, record: true });
-    sim.dispose();
-    const dataset = tempDir('backend-data');
-    saveDataset(new RunDirectory(dataset), { env, obsDim: s.obsDim, actDim: s.actDim, nq: 0, nv: 0, source: { policy: 'random' }, trajectories: ev.trajectories });
+    const dataset = await randomPolicyDataset(env, 3, 1);
     const small = { env, dataset, trajectories: 3, hiddenSizes: [8], finalEvalEpisodes: 1 };
     const gail = { ...small, kind: 'gail', totalSteps: 64, gSteps: 1, evalEvery: 0, checkpointEvery: 0, expertSubsample: 1, trpo: { batchSteps: 64 }, bcWarmStartIterations: 0 } satisfies RunConfigInput;
 

@@ -5,29 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '../../src/shared/runConfigs';
-import { evaluatePolicy } from '../../src/main/core/learn/evaluate';
-import { GaussianPolicy } from '../../src/main/core/learn/policy';
-import { Rng } from '../../src/main/core/math/rng';
-import { SimModel } from '../../src/main/core/sim/simModel';
-import { RunDirectory, saveDataset } from '../../src/main/core/runs/storage';
-import { recordRun, tempDir } from '../helpers/runs';
+import { randomPolicyDataset, recordRun } from '../helpers/runs';
 
 const env = 'InvertedPendulum-v5' as const;
 
-async function randomDataset(): Promise<string> {
-  const sim = await SimModel.load(env);
-  const s = sim.spec;
-  const policy = new GaussianPolicy({ env, obsDim: s.obsDim, actDim: s.actDim, hiddenSizes: [8], actLow: s.actLow, actHigh: s.actHigh }, undefined, new Rng(3));
-  const ev = evaluatePolicy(sim, policy, { episodes: 4, deterministic: false, seed: 2, record: true });
-  sim.dispose();
-  const dir = tempDir('settle-data');
-  saveDataset(new RunDirectory(dir), { env, obsDim: s.obsDim, actDim: s.actDim, nq: 0, nv: 0, source: { policy: 'random' }, trajectories: ev.trajectories });
-  return dir;
-}
-
 describe('GAIL settle schedules', () => {
   it('shrink the KL radius and D\'s learning rate linearly over the env-step budget', async () => {
-    const dataset = await randomDataset();
+    const dataset = await randomPolicyDataset(env, 4, 3);
     const base = {
       kind: 'gail',
       env,
