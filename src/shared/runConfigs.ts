@@ -24,13 +24,17 @@ const hiddenSizes = z
 const name = z.string().max(200).optional().describe('A label for the run (defaults to one made from its settings).');
 
 const maxKlEndFraction = num().min(0).max(1);
+const maxKlDecayStart = num().min(0).lt(1);
 
 const trpoFields = {
   batchSteps: int(64, 1_000_000).default(1024).describe('Env steps per TRPO iteration (baselines 1024; the GAIL paper used ≥ 50,000).'),
   maxKl: num().positive().max(1).default(0.01).describe('KL radius of each policy step.'),
   maxKlEndFraction: maxKlEndFraction
     .default(1)
-    .describe('The KL radius at the end of the run as a share of maxKl; it moves there linearly over the env-step budget, so the policy settles before the final evaluation (1 = constant, as baselines).'),
+    .describe('The KL radius at the end of the run as a share of maxKl; from maxKlDecayStart on it moves there linearly, so the policy settles before the final evaluation (1 = constant, as baselines).'),
+  maxKlDecayStart: maxKlDecayStart
+    .default(0)
+    .describe('Share of the env-step budget after which the KL radius starts moving towards maxKl × maxKlEndFraction (0 = from the start).'),
   cgIterations: int(1, 100).default(10).describe('Conjugate-gradient iterations for the natural gradient.'),
   cgDamping: num().min(0).max(10).default(0.1).describe('Damping added to the Fisher matrix.'),
   cgResidualTolerance: num()
@@ -63,17 +67,21 @@ const trpoFields = {
 export const trpoSettingsSchema = z.object(trpoFields).prefault({});
 
 /**
- * GAIL's generator settles by default: on Hopper the constant radius let 3 of
- * 40 confirmation seeds end in a bad phase after holding the expert's level
- * (README, "Stabilising GAIL"); an expert's reward does not move, so its
- * radius stays constant.
+ * GAIL's generator settles in the second half of a run by default: on Hopper
+ * the constant radius let 3 of 40 confirmation seeds end in a bad phase after
+ * holding the expert's level, and shrinking it from the start kept a seed from
+ * escaping an early plateau (README, "Stabilising GAIL"); an expert's reward
+ * does not move, so its radius stays constant.
  */
 const gailTrpoSettingsSchema = z
   .object({
     ...trpoFields,
     maxKlEndFraction: maxKlEndFraction
       .default(0)
-      .describe('The KL radius at the end of the run as a share of maxKl; it moves there linearly over the env-step budget, so the policy settles before the final evaluation (GAIL default 0, by measurement: README, "Stabilising GAIL"; 1 = constant, as baselines).'),
+      .describe('The KL radius at the end of the run as a share of maxKl; from maxKlDecayStart on it moves there linearly, so the policy settles before the final evaluation (GAIL default 0, by measurement: README, "Stabilising GAIL"; 1 = constant, as baselines).'),
+    maxKlDecayStart: maxKlDecayStart
+      .default(0.5)
+      .describe('Share of the env-step budget after which the KL radius starts shrinking (GAIL default 0.5, by measurement: the first half, where runs learn, keeps the constant radius).'),
   })
   .prefault({});
 

@@ -1,7 +1,8 @@
 /**
  * GAIL's two settle schedules act on the numbers they name, iteration by
  * iteration: TRPO's KL radius (every step stays inside it) and the
- * discriminator's learning rate; at 1 they leave no trace.
+ * discriminator's learning rate; at 1 they leave no trace, and before GAIL's
+ * default decay start the run is the constant-radius run bit for bit.
  */
 import { describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '../../src/shared/runConfigs';
@@ -29,7 +30,7 @@ describe('GAIL settle schedules', () => {
       discriminator: { hiddenSizes: [8], learningRate: 4e-4 },
     } satisfies RunConfigInput;
 
-    const settled = await recordRun({ ...base, trpo: { ...base.trpo, maxKlEndFraction: 0 }, discriminator: { ...base.discriminator, learningRateEndFraction: 0.5 } });
+    const settled = await recordRun({ ...base, trpo: { ...base.trpo, maxKlEndFraction: 0, maxKlDecayStart: 0 }, discriminator: { ...base.discriminator, learningRateEndFraction: 0.5 } });
     const rows = settled.events.flatMap((e) => (e.type === 'metrics' ? [e.values] : []));
     expect(rows).toHaveLength(4);
     rows.forEach((v, i) => {
@@ -45,5 +46,13 @@ describe('GAIL settle schedules', () => {
     // The first iteration runs at the full radius in both, so its numbers agree; later ones differ.
     expect(plainRows[0].kl).toBe(rows[0].kl);
     expect(plainRows[3].discriminatorLoss).not.toBe(rows[3].discriminatorLoss);
+
+    // GAIL's default holds the radius for the first half of the budget: bit-identical to the constant run there.
+    const byDefault = (await recordRun(base)).events.flatMap((e) => (e.type === 'metrics' ? [e.values] : []));
+    expect(byDefault.map((v) => v.maxKl)).toEqual([0.02, 0.02, 0.02, 0.01]);
+    for (const i of [0, 1, 2]) {
+      expect(byDefault[i].kl).toBe(plainRows[i].kl);
+      expect(byDefault[i].discriminatorLoss).toBe(plainRows[i].discriminatorLoss);
+    }
   }, 60_000);
 });

@@ -80,10 +80,11 @@ describe('run-config defaults (docs/algorithms.md)', () => {
     expect(configError(expert({ algorithm: 'ppo', ppo: { adamEpsilon: 0 } })).field).toBe('ppo.adamEpsilon');
   });
 
-  it('settle schedules: GAIL\'s generator radius shrinks to 0 by default, an expert\'s stays constant, D\'s learning rate stays constant', () => {
+  it('settle schedules: GAIL\'s generator radius shrinks to 0 over the second half by default, an expert\'s stays constant, D\'s learning rate stays constant', () => {
     expect((parseRunConfig(expert()) as ExpertConfig).trpo.maxKlEndFraction).toBe(1);
     const g = parseRunConfig(gail()) as GailConfig;
     expect(g.trpo.maxKlEndFraction).toBe(0);
+    expect(g.trpo.maxKlDecayStart).toBe(0.5);
     expect(g.discriminator.learningRateEndFraction).toBe(1);
     expect((parseRunConfig(gail({ trpo: { maxKlEndFraction: 1 } })) as GailConfig).trpo.maxKlEndFraction).toBe(1);
     let err: unknown;

@@ -9,6 +9,13 @@ describe('linearDecay', () => {
     expect(linearDecay(3e-4, 0.5, 1)).toBeCloseTo(1.5e-4, 15);
   });
 
+  it('holds the start value until decayStart, then moves linearly over the rest of the run', () => {
+    expect(linearDecay(0.01, 0, 0.3, 0.5)).toBe(0.01);
+    expect(linearDecay(0.01, 0, 0.5, 0.5)).toBe(0.01);
+    expect(linearDecay(0.01, 0, 0.75, 0.5)).toBeCloseTo(0.005, 15);
+    expect(linearDecay(0.01, 0.2, 1, 0.5)).toBeCloseTo(0.002, 15);
+  });
+
   it('clamps progress to [0, 1]', () => {
     expect(linearDecay(2, 0, 1.5)).toBe(0);
     expect(linearDecay(2, 0, -1)).toBe(2);

@@ -41,7 +41,7 @@ export class TrpoOptimizer implements PolicyOptimizer {
       policy.obsNorm.update(rollout.obs, rows);
       return policy.obsNorm.normalize(rollout.obs, rows);
     });
-    const maxKl = linearDecay(s.maxKl, s.maxKlEndFraction, progress);
+    const maxKl = linearDecay(s.maxKl, s.maxKlEndFraction, progress, s.maxKlDecayStart);
     const stats = timer.time('policyUpdate', () =>
       trpoStep(policy, this.nets, { normObs, actions: rollout.actions, advantages: standardize(Float64Array.from(adv.advantages)), rows }, { ...s, maxKl }),
     );
