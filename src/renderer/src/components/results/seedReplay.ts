@@ -8,10 +8,15 @@ import type { RunRow } from '../../../../shared/runs';
 
 export type SeedPick = 'best' | 'worst';
 
-/** The run of `runIds` with the highest (best) or lowest (worst) final return; runs without one come last. */
+/**
+ * The run of `runIds` with the highest (best) or lowest (worst) final return;
+ * runs without one come last. Ties go to the lowest id for best and the
+ * highest for worst, so "both" shows two runs even when every seed scored the same.
+ */
 export async function pickSeedRun(api: Pick<Api, 'getRun'>, runIds: readonly number[], pick: SeedPick): Promise<number> {
   const runs = await Promise.all(runIds.map((id) => api.getRun({ id })));
-  const scored = runs.filter((r) => r.finalMean !== null).sort((a, b) => (pick === 'best' ? b.finalMean! - a.finalMean! : a.finalMean! - b.finalMean!));
+  const sign = pick === 'best' ? 1 : -1;
+  const scored = runs.filter((r) => r.finalMean !== null).sort((a, b) => sign * (b.finalMean! - a.finalMean!) || sign * (a.id - b.id));
   const run = scored[0] ?? runs[0];
   if (!run) throw new Error('this cell has no runs');
   return run.id;
