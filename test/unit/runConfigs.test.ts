@@ -87,14 +87,10 @@ describe('run-config defaults (docs/algorithms.md)', () => {
     expect(g.trpo.maxKlDecayStart).toBe(0.5);
     expect(g.discriminator.learningRateEndFraction).toBe(1);
     expect((parseRunConfig(gail({ trpo: { maxKlEndFraction: 1 } })) as GailConfig).trpo.maxKlEndFraction).toBe(1);
-    let err: unknown;
-    try {
-      parseRunConfig(gail({ trpo: { maxKlEndFraction: 1.5 } }));
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ImlabError);
-    expect((err as ImlabError).field).toBe('trpo.maxKlEndFraction');
+    expect(configError(gail({ trpo: { maxKlEndFraction: 1.5 } }))).toMatchObject({ field: 'trpo.maxKlEndFraction' });
+    expect(configError(gail({ trpo: { maxKlDecayStart: 1 } }))).toMatchObject({ field: 'trpo.maxKlDecayStart' });
+    expect(configError(gail({ trpo: { maxKlDecayStart: 1 } })).message).toMatch(/<\s*1/);
+    expect(configError(gail({ discriminator: { learningRateEndFraction: -0.1 } }))).toMatchObject({ field: 'discriminator.learningRateEndFraction' });
   });
 
   it('networks: 2 × 100 tanh hidden layers for the policy by default', () => {
