@@ -55,4 +55,11 @@ describe('GAIL settle schedules', () => {
       expect(byDefault[i].discriminatorLoss).toBe(plainRows[i].discriminatorLoss);
     }
   }, 60_000);
+
+  it('anneal PPO\'s learning rate linearly to 0 with annealLr, the same schedule', async () => {
+    const run = await recordRun({ kind: 'expert', algorithm: 'ppo', env, hiddenSizes: [8], totalSteps: 256, evalEvery: 0, checkpointEvery: 0, finalEvalEpisodes: 1, ppo: { stepsPerUpdate: 64, epochs: 1, minibatch: 32, annealLr: true } });
+    const lrs = run.events.flatMap((e) => (e.type === 'metrics' ? [e.values.learningRate] : []));
+    expect(lrs).toHaveLength(4);
+    lrs.forEach((lr, i) => expect(lr).toBeCloseTo(3e-4 * (1 - i / 4), 15));
+  }, 60_000);
 });

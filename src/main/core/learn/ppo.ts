@@ -17,6 +17,7 @@ import type { GaussianPolicy } from './policy';
 import type { PolicyOptimizer } from './policyOptimizer';
 import type { Rollout } from './rollout';
 import { ReturnScaler, type ReturnScalerState } from './rewardScaling';
+import { linearDecay } from './schedule';
 import type { PhaseTimer } from './timing';
 import { ValueFunction, type ValueFunctionState } from './valueFunction';
 
@@ -108,7 +109,7 @@ export class PpoOptimizer implements PolicyOptimizer {
     const rewards = this.returnScaler ? this.returnScaler.scale(trueRewards, rollout.terminated, rollout.truncated) : trueRewards;
     const rows = rollout.steps * rollout.numEnvs;
     const adv = rolloutAdvantages(rollout, rewards, policy, this.value, s.gamma, s.lambda, timer);
-    this.adam.learningRate = s.annealLr ? s.learningRate * Math.max(0, 1 - progress) : s.learningRate;
+    this.adam.learningRate = s.annealLr ? linearDecay(s.learningRate, 0, progress) : s.learningRate;
 
     return timer.time('policyUpdate', () => {
       policy.obsNorm.update(rollout.obs, rows);
