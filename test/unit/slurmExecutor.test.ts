@@ -207,6 +207,18 @@ describe('SlurmExecutor against fake Slurm commands', () => {
     expect(without.exit()).toEqual({ code: 0, signal: null });
   });
 
+  it('keeps the node a job ran on when squeue lists it finished without one, and names it in the verdict', async () => {
+    const h = harness(setting);
+    h.executor.start(h.message, h.callbacks);
+    await h.placementOf('100');
+    h.slurm.queue('100|RUNNING|None|n7');
+    await waitFor(() => h.placements().some((x) => x.state === 'RUNNING'), 10_000, 'RUNNING');
+    h.slurm.queue('100|TIMEOUT|TimeLimit|');
+    await waitFor(() => h.exit(), 10_000, 'the run to end');
+    expect(h.placements().at(-1)).toMatchObject({ state: 'TIMEOUT', node: 'n7' });
+    expect(h.messages).toContainEqual({ type: 'interrupted', iteration: -1, reason: 'Slurm stopped job 100 on node n7 at its time limit (timeLimit 30)' });
+  });
+
   it('treats an exit record followed by a requeue (Slurm restarting the job in place) as not final', async () => {
     const h = harness({ ...setting, extraArgs: ['--requeue'] });
     h.executor.start(h.message, h.callbacks);

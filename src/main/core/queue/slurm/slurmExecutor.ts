@@ -416,14 +416,17 @@ export class SlurmExecutor implements RunExecutor {
         if (job.exit?.code === EXIT.interrupted) job.exit = null;
       }
       const before = job.slurm;
-      if (!before || before.state !== s.state || before.reason !== s.reason || before.node !== s.node) {
-        job.slurm = s;
+      // A finished job keeps the node it ran on where squeue lists it without one; a requeued, pending job has none.
+      const ranOn = ENDED_STATES.has(s.state) || s.state === 'COMPLETING' ? (before?.node ?? null) : null;
+      const known = { ...s, node: s.node ?? ranOn };
+      if (!before || before.state !== known.state || before.reason !== known.reason || before.node !== known.node) {
+        job.slurm = known;
         this.emitPlacement(job);
         changed = true;
       }
       if (ENDED_STATES.has(s.state)) {
         this.tail(job);
-        this.ended(job, s);
+        this.ended(job, job.slurm);
       }
     }
     const awaitingSlurm = [...this.jobs].some((j) => j.exit || j.requested);
