@@ -55,8 +55,8 @@ export interface RunTarget {
 
 /** Something a user should know about how a run is learning, e.g. a GAIL discriminator that has won. */
 export interface RunHealth {
-  /** Stable code the UI keys on. */
-  code: 'discriminator-won';
+  /** Stable code the UI keys on: D won (no learning signal), or the return stalled far below the demonstrations'. */
+  code: 'discriminator-won' | 'stalled';
   /** One or two sentences for the user: what was seen and what it means. */
   message: string;
   /** Env steps at which the condition was first met. */

@@ -13,7 +13,7 @@ import { tempDir } from '../helpers/runs';
 
 const STEPS = 3072;
 
-/** Plays a GAIL run's metrics, collapsed or healthy by the run's seed (odd = collapsed), then succeeds. */
+/** Plays a GAIL run's metrics, collapsed, stalled or healthy by the run's seed (odd = collapsed, 4 = stalled), then succeeds. */
 function fakeExecutor(): RunExecutor {
   let pid = 1000;
   return {
@@ -21,14 +21,18 @@ function fakeExecutor(): RunExecutor {
       const seed = (message.config as { seed: number }).seed;
       setImmediate(() => {
         cb.onMessage({ type: 'event', event: { type: 'started', kind: 'gail', env: 'Hopper-v5', backend: 'js', resumedFrom: null } });
-        for (let it = 1; it <= 80; it++) {
+        const iterations = seed === 4 ? 320 : 80;
+        for (let it = 1; it <= iterations; it++) {
           const collapsed = seed % 2 === 1 && it > 20;
-          const values = collapsed
+          const stalled = seed === 4;
+          const values: Record<string, number> = collapsed
             ? { discriminatorAccuracyPolicy: 1, gailReward: 0.02, episodeReturn: 690 }
-            : { discriminatorAccuracyPolicy: 0.65, gailReward: 0.45, episodeReturn: 300 + 30 * it };
+            : stalled
+              ? { discriminatorAccuracyPolicy: 0.93, gailReward: 0.2, episodeReturn: 200, demonstrationReturn: 3100 }
+              : { discriminatorAccuracyPolicy: 0.65, gailReward: 0.45, episodeReturn: 300 + 30 * it, demonstrationReturn: 3100 };
           cb.onMessage({ type: 'event', event: { type: 'metrics', iteration: it, envSteps: it * STEPS, values } });
         }
-        const summary = { done: true, kind: 'gail', env: 'Hopper-v5', finalEval: { mean: 1, std: 0, episodes: 1 }, envSteps: 80 * STEPS, envStepsPerSec: 1, backend: 'js', wallSeconds: 1, artifacts: {}, details: {} };
+        const summary = { done: true, kind: 'gail', env: 'Hopper-v5', finalEval: { mean: 1, std: 0, episodes: 1 }, envSteps: iterations * STEPS, envStepsPerSec: 1, backend: 'js', wallSeconds: 1, artifacts: {}, details: {} };
         cb.onMessage({ type: 'event', event: { type: 'done', summary } as never });
         cb.onExit(0, null);
       });
@@ -64,5 +68,20 @@ describe('GAIL health on run rows', () => {
     expect(byId.get(collapsed)!.health!.message).toMatch(/discriminator won since 65k env steps/);
     expect(byId.get(healthy)!.health ?? null).toBeNull();
     expect((await api.getRun({ id: collapsed })).health?.code).toBe('discriminator-won');
+  });
+
+  it('a run stuck far below its demonstrations lists with the stalled warning', async () => {
+    coordinator = await startCoordinator({ appVersion: 'test', home: tempDir('health-stalled'), concurrency: 1, executor: fakeExecutor() });
+    const { api, store } = coordinator;
+    const dataset = store.insertDataset({ env: 'Hopper-v5', obsDim: 11, actDim: 3, nq: 6, nv: 6, source: {}, trajectories: [] }, 'stand-in', null);
+    const id = (await api.queueRun({ config: { kind: 'gail', env: 'Hopper-v5', dataset: `dataset:${dataset}`, trajectories: 4, totalSteps: 320 * STEPS, seed: 4 } })).id;
+    let run = await api.getRun({ id });
+    for (let i = 0; i < 200 && run.status !== 'succeeded'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      run = await api.getRun({ id });
+    }
+    expect(run.status).toBe('succeeded');
+    expect(run.health).toMatchObject({ code: 'stalled', sinceEnvSteps: STEPS });
+    expect(run.health!.message).toMatch(/below 25% of the demonstrations' \(3,100\) since 3k env steps, averaging 200/);
   });
 });

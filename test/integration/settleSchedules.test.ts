@@ -33,6 +33,10 @@ describe('GAIL settle schedules', () => {
     const settled = await recordRun({ ...base, trpo: { ...base.trpo, maxKlEndFraction: 0, maxKlDecayStart: 0 }, discriminator: { ...base.discriminator, learningRateEndFraction: 0.5 } });
     const rows = settled.events.flatMap((e) => (e.type === 'metrics' ? [e.values] : []));
     expect(rows).toHaveLength(4);
+    // Each iteration also carries the demonstrations' mean return, the level the health check's "stalled" compares against.
+    const done = settled.events.find((e) => e.type === 'done') as { summary: { details: { expertMeanReturn: number } } } | undefined;
+    expect(done!.summary.details.expertMeanReturn).toBeGreaterThan(0);
+    expect(rows.map((v) => v.demonstrationReturn)).toEqual(Array(4).fill(done!.summary.details.expertMeanReturn));
     rows.forEach((v, i) => {
       // The policy step of iteration i starts at i/4 of the budget, D's training after it at (i+1)/4.
       expect(v.maxKl).toBeCloseTo(0.02 * (1 - i / 4), 12);

@@ -1,12 +1,22 @@
 /**
  * The one place that decides whether a GAIL run has collapsed, from its
- * per-iteration metrics. The signature (measured on Hopper; docs/algorithms.md, GAIL): the
+ * per-iteration metrics. Two signatures, both measured on Hopper
+ * (docs/algorithms.md, GAIL).
+ *
+ * "discriminator-won": the
  * discriminator labels nearly every policy sample correctly and the mean GAIL
  * reward −log(1 − D) sinks towards 0, for many iterations, while the true
  * return does not improve — the policy then gets almost no learning signal
  * and stays where it is (e.g. ~870-step episodes at ~700 return against an
  * expert at 3,200). A healthy run near the expert keeps D unsure (policy
  * accuracy ~0.5–0.8, reward ~0.3–0.7).
+ *
+ * "stalled": the true return stays far below the demonstrations' for most of
+ * a million env steps while D has not quite won (policy accuracy ~0.93, reward
+ * ~0.2), e.g. Hopper k = 4 seed 58 falling after ~90 steps at a return of
+ * ~200 against data at 3,100 from 0.18M to 2.37M steps. Over 75 measured
+ * Hopper runs the longest such stretch of a run that reached the expert was
+ * 216 iterations; the stalled one's was 714.
  */
 import type { MetricSeries, RunHealth } from '../../../shared/runs';
 
@@ -18,10 +28,12 @@ export interface GailHealthPoint {
   gailReward: number | null;
   /** Mean true return of recent training episodes (metric episodeReturn). */
   episodeReturn: number | null;
+  /** Mean return of the demonstrations the run imitates (metric demonstrationReturn). */
+  demonstrationReturn: number | null;
 }
 
 /** Metric names the check reads. */
-export const GAIL_HEALTH_METRICS = ['discriminatorAccuracyPolicy', 'gailReward', 'episodeReturn'] as const;
+export const GAIL_HEALTH_METRICS = ['discriminatorAccuracyPolicy', 'gailReward', 'episodeReturn', 'demonstrationReturn'] as const;
 
 /** Thresholds of the signature; they decide a warning only, never a learning result. */
 export const GAIL_HEALTH_LIMITS = {
@@ -37,6 +49,10 @@ export const GAIL_HEALTH_LIMITS = {
   relativeGain: 0.05,
   /** … and by this much in absolute terms (for returns near 0). */
   absoluteGain: 20,
+  /** "stalled": a true return below this share of the demonstrations' … */
+  stalledShare: 0.25,
+  /** … for this many consecutive iterations (300 of 3 × 1024 steps ≈ 0.92M env steps). */
+  stalledIterations: 300,
 };
 
 /**
@@ -44,6 +60,10 @@ export const GAIL_HEALTH_LIMITS = {
  * warning the API carries; null when there is none.
  */
 export function gailHealth(points: readonly GailHealthPoint[], limits = GAIL_HEALTH_LIMITS): RunHealth | null {
+  return discriminatorWon(points, limits) ?? stalled(points, limits);
+}
+
+function discriminatorWon(points: readonly GailHealthPoint[], limits: typeof GAIL_HEALTH_LIMITS): RunHealth | null {
   const won = (p: GailHealthPoint) =>
     p.policyAccuracy !== null && p.gailReward !== null && p.policyAccuracy >= limits.policyAccuracy && p.gailReward < limits.gailReward;
   let i = 0;
@@ -66,6 +86,36 @@ export function gailHealth(points: readonly GailHealthPoint[], limits = GAIL_HEA
   return null;
 }
 
+function stalled(points: readonly GailHealthPoint[], limits: typeof GAIL_HEALTH_LIMITS): RunHealth | null {
+  const below = (p: GailHealthPoint) =>
+    p.episodeReturn !== null && p.demonstrationReturn !== null && p.demonstrationReturn > 0 && p.episodeReturn < limits.stalledShare * p.demonstrationReturn;
+  let i = 0;
+  while (i < points.length) {
+    if (!below(points[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < points.length && below(points[j])) j++;
+    if (j - i >= limits.stalledIterations) {
+      const stretch = points.slice(i, j);
+      const since = stretch[0].envSteps;
+      const span = j < points.length ? `from ${fmtSteps(since)} to ${fmtSteps(points[j].envSteps)} env steps` : `since ${fmtSteps(since)} env steps`;
+      const ret = Math.round(meanReturn(stretch)!).toLocaleString('en-US');
+      const data = Math.round(stretch[0].demonstrationReturn!).toLocaleString('en-US');
+      return {
+        code: 'stalled',
+        message:
+          `The true return stayed below ${(100 * limits.stalledShare).toFixed(0)}% of the demonstrations' (${data}) ${span}, averaging ${ret}. ` +
+          'The policy is stuck far from the expert; this seed has likely failed.',
+        sinceEnvSteps: since,
+      };
+    }
+    i = j;
+  }
+  return null;
+}
+
 /** Aligns the stored series (GAIL_HEALTH_METRICS, any order) by iteration. */
 export function healthPoints(series: readonly MetricSeries[]): GailHealthPoint[] {
   const byName = new Map(series.map((s) => [s.name, s]));
@@ -79,11 +129,13 @@ export function healthPoints(series: readonly MetricSeries[]): GailHealthPoint[]
   };
   const reward = lookup('gailReward');
   const ret = lookup('episodeReturn');
+  const data = lookup('demonstrationReturn');
   return acc.steps.map((step, k) => ({
     envSteps: acc.envSteps[k],
     policyAccuracy: acc.values[k],
     gailReward: reward.get(step) ?? null,
     episodeReturn: ret.get(step) ?? null,
+    demonstrationReturn: data.get(step) ?? null,
   }));
 }
 

@@ -33,11 +33,12 @@ export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummar
   const rng = seedStreams(c.seed).expert;
   const expert = expertPairs(dataset, c.trajectories, c.expertSubsample, (n) => rng.int(n));
   const dc = c.discriminator;
+  const dataReturn = datasetStats(dataset).meanReturn;
   const d = new Discriminator(dataset.obsDim, dataset.actDim, dc.hiddenSizes, dc.learningRate, dc.entropyCoef, new Rng(rng.deriveSeed()), dc);
   ctx.sink.emit({
     type: 'log',
     level: 'info',
-    message: `expert data: ${expert.count} state-action pairs from ${c.trajectories} trajectories (every ${c.expertSubsample}th), dataset mean return ${datasetStats(dataset).meanReturn.toFixed(1)}`,
+    message: `expert data: ${expert.count} state-action pairs from ${c.trajectories} trajectories (every ${c.expertSubsample}th), dataset mean return ${dataReturn.toFixed(1)}`,
   });
 
   const run = await OnPolicyTraining.open('gail', { ...c, algorithm: c.generator }, ctx, {
@@ -72,11 +73,13 @@ export async function runGail(c: GailConfig, ctx: RunContext): Promise<RunSummar
       // 3. Metrics row, periodic evaluation and checkpoint.
       await run.endIteration({
         ...discriminatorMetrics(stats, rewardMean, dc.gradientPenalty > 0),
+        // Logged every iteration (a constant) so the health check and the return chart have the data's level at hand after any resume.
+        demonstrationReturn: dataReturn,
         ...(dc.learningRateEndFraction < 1 ? { discriminatorLearningRate: d.learningRate } : {}),
       });
     }
     const summary = run.finish();
-    return { ...summary, details: { ...summary.details, expertPairs: expert.count, expertMeanReturn: datasetStats(dataset).meanReturn } };
+    return { ...summary, details: { ...summary.details, expertPairs: expert.count, expertMeanReturn: dataReturn } };
   } finally {
     run.dispose();
   }
