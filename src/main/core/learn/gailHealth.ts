@@ -66,22 +66,11 @@ export function gailHealth(points: readonly GailHealthPoint[], limits = GAIL_HEA
 function discriminatorWon(points: readonly GailHealthPoint[], limits: typeof GAIL_HEALTH_LIMITS): RunHealth | null {
   const won = (p: GailHealthPoint) =>
     p.policyAccuracy !== null && p.gailReward !== null && p.policyAccuracy >= limits.policyAccuracy && p.gailReward < limits.gailReward;
-  let i = 0;
-  while (i < points.length) {
-    if (!won(points[i])) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < points.length && won(points[j])) j++;
-    const stretch = points.slice(i, j);
-    if (stretch.length >= limits.iterations) {
-      const first = meanReturn(stretch.slice(0, limits.ends));
-      const last = meanReturn(stretch.slice(-limits.ends));
-      const flat = first === null || last === null || last - first < Math.max(limits.relativeGain * Math.abs(first), limits.absoluteGain);
-      if (flat) return warning(stretch, j < points.length ? points[j].envSteps : null, last ?? first);
-    }
-    i = j;
+  for (const { stretch, endedAt } of stretches(points, won, limits.iterations)) {
+    const first = meanReturn(stretch.slice(0, limits.ends));
+    const last = meanReturn(stretch.slice(-limits.ends));
+    const flat = first === null || last === null || last - first < Math.max(limits.relativeGain * Math.abs(first), limits.absoluteGain);
+    if (flat) return warning(stretch, endedAt, last ?? first);
   }
   return null;
 }
@@ -89,31 +78,34 @@ function discriminatorWon(points: readonly GailHealthPoint[], limits: typeof GAI
 function stalled(points: readonly GailHealthPoint[], limits: typeof GAIL_HEALTH_LIMITS): RunHealth | null {
   const below = (p: GailHealthPoint) =>
     p.episodeReturn !== null && p.demonstrationReturn !== null && p.demonstrationReturn > 0 && p.episodeReturn < limits.stalledShare * p.demonstrationReturn;
+  for (const { stretch, endedAt } of stretches(points, below, limits.stalledIterations)) {
+    const since = stretch[0].envSteps;
+    const ret = Math.round(meanReturn(stretch)!).toLocaleString('en-US');
+    const data = Math.round(stretch[0].demonstrationReturn!).toLocaleString('en-US');
+    return {
+      code: 'stalled',
+      message:
+        `The true return stayed below ${(100 * limits.stalledShare).toFixed(0)}% of the demonstrations' (${data}) ${span(since, endedAt)}, averaging ${ret}. ` +
+        'The policy is stuck far from the expert; this seed has likely failed.',
+      sinceEnvSteps: since,
+    };
+  }
+  return null;
+}
+
+/** The maximal runs of consecutive points that meet `holds`, at least `min` long, in order; endedAt is the env steps of the first point after (null if none). */
+function* stretches(points: readonly GailHealthPoint[], holds: (p: GailHealthPoint) => boolean, min: number): Generator<{ stretch: readonly GailHealthPoint[]; endedAt: number | null }> {
   let i = 0;
   while (i < points.length) {
-    if (!below(points[i])) {
+    if (!holds(points[i])) {
       i++;
       continue;
     }
     let j = i;
-    while (j < points.length && below(points[j])) j++;
-    if (j - i >= limits.stalledIterations) {
-      const stretch = points.slice(i, j);
-      const since = stretch[0].envSteps;
-      const span = j < points.length ? `from ${fmtSteps(since)} to ${fmtSteps(points[j].envSteps)} env steps` : `since ${fmtSteps(since)} env steps`;
-      const ret = Math.round(meanReturn(stretch)!).toLocaleString('en-US');
-      const data = Math.round(stretch[0].demonstrationReturn!).toLocaleString('en-US');
-      return {
-        code: 'stalled',
-        message:
-          `The true return stayed below ${(100 * limits.stalledShare).toFixed(0)}% of the demonstrations' (${data}) ${span}, averaging ${ret}. ` +
-          'The policy is stuck far from the expert; this seed has likely failed.',
-        sinceEnvSteps: since,
-      };
-    }
+    while (j < points.length && holds(points[j])) j++;
+    if (j - i >= min) yield { stretch: points.slice(i, j), endedAt: j < points.length ? points[j].envSteps : null };
     i = j;
   }
-  return null;
 }
 
 /** Aligns the stored series (GAIL_HEALTH_METRICS, any order) by iteration. */
@@ -148,15 +140,18 @@ function warning(stretch: readonly GailHealthPoint[], endedAt: number | null, tr
   const since = stretch[0].envSteps;
   const acc = stretch.reduce((a, p) => a + p.policyAccuracy!, 0) / stretch.length;
   const reward = stretch.reduce((a, p) => a + p.gailReward!, 0) / stretch.length;
-  const span = endedAt === null ? `since ${fmtSteps(since)} env steps` : `from ${fmtSteps(since)} to ${fmtSteps(endedAt)} env steps`;
   const ret = trueReturn === null ? '' : `, while the true return stayed near ${Math.round(trueReturn).toLocaleString('en-US')}`;
   return {
     code: 'discriminator-won',
     message:
-      `The discriminator won ${span}: it labelled ${(100 * acc).toFixed(0)}% of policy samples correctly and the GAIL reward averaged ${reward.toFixed(3)}${ret}. ` +
+      `The discriminator won ${span(since, endedAt)}: it labelled ${(100 * acc).toFixed(0)}% of policy samples correctly and the GAIL reward averaged ${reward.toFixed(3)}${ret}. ` +
       'The policy gets almost no learning signal there; this seed has likely collapsed.',
     sinceEnvSteps: since,
   };
+}
+
+function span(since: number, endedAt: number | null): string {
+  return endedAt === null ? `since ${fmtSteps(since)} env steps` : `from ${fmtSteps(since)} to ${fmtSteps(endedAt)} env steps`;
 }
 
 function fmtSteps(n: number): string {
