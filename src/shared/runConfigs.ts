@@ -112,6 +112,33 @@ export const ppoSettingsSchema = z
   })
   .prefault({});
 
+/**
+ * Augmented Random Search (Mania, Guy & Recht 2018, "V2-t"): a linear policy on
+ * normalised observations, improved by finite differences of whole-episode
+ * returns along random parameter directions. Defaults are the authors' code
+ * (modestyachts/ARS); the Humanoid preset uses their Humanoid settings.
+ */
+export const arsSettingsSchema = z
+  .object({
+    directions: int(1, 10_000).default(8).describe('Random directions N per update; each is rolled out at θ + νδ and θ − νδ (ARS code: 8; Humanoid: 230).'),
+    topDirections: int(1, 10_000)
+      .default(8)
+      .describe('Directions b with the highest max(r₊, r₋) that form the update; the rest are dropped (ARS code: 8; Humanoid: 230). At most directions.'),
+    stepSize: num().positive().max(100).default(0.02).describe('Step size α; the update is α / (b σ_R) Σ (r₊ − r₋) δ, σ_R the std of the 2b returns used (ARS: 0.02).'),
+    noiseStd: num().positive().max(100).default(0.03).describe('Exploration noise ν: the perturbation\'s scale in parameter space (ARS code: 0.03; Humanoid: 0.0075).'),
+    rewardShift: num()
+      .min(-1e6)
+      .max(1e6)
+      .default(0)
+      .describe('Subtracted from every training step\'s reward, so a perturbation is not rewarded for merely surviving (ARS: the alive bonus, 5 on Humanoid; 0 = off). Evaluations use the true reward.'),
+    actionLogStd: num()
+      .min(-20)
+      .max(2)
+      .default(-10)
+      .describe('Log σ the saved policy carries for stochastic sampling. ARS explores in parameter space and its policy is deterministic; −10 (σ ≈ 5·10⁻⁵) makes sampled trajectories the policy\'s own.'),
+  })
+  .prefault({});
+
 /** Settings every training run shares. */
 const training = {
   env,
@@ -127,13 +154,28 @@ const training = {
   finalEvalEpisodes: int(1, 10_000).default(50).describe('Episodes of the final deterministic evaluation.'),
 };
 
-export const expertConfigSchema = z.object({
-  kind: z.literal('expert'),
-  algorithm: z.enum(['trpo', 'ppo']).default('trpo').describe('RL algorithm on the true reward.'),
-  ...training,
-  trpo: trpoSettingsSchema,
-  ppo: ppoSettingsSchema,
-});
+export const expertConfigSchema = z
+  .object({
+    kind: z.literal('expert'),
+    algorithm: z.enum(['trpo', 'ppo', 'ars']).default('trpo').describe('RL algorithm on the true reward.'),
+    ...training,
+    hiddenSizes: z
+      .array(int(1, 1024))
+      .max(4)
+      .default([100, 100])
+      .describe('Hidden layer widths of the tanh MLPs (the seed: 2 × 100); [] makes the policy linear, which only ARS trains.'),
+    trpo: trpoSettingsSchema,
+    ppo: ppoSettingsSchema,
+    ars: arsSettingsSchema,
+  })
+  .superRefine((c, ctx) => {
+    if (c.algorithm !== 'ars' && c.hiddenSizes.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['hiddenSizes'], message: `${c.algorithm} needs at least one hidden layer (its value function is an MLP of the same widths); [] is for ars` });
+    }
+    if (c.ars.topDirections > c.ars.directions) {
+      ctx.addIssue({ code: 'custom', path: ['ars', 'topDirections'], message: `must be at most ars.directions (${c.ars.directions})` });
+    }
+  });
 
 const imitation = {
   dataset: z.string().min(1).describe('Expert dataset: a sample run\'s output folder or a dataset file.'),
@@ -252,6 +294,7 @@ export type GailConfig = z.infer<typeof gailConfigSchema>;
 export type EvalConfig = z.infer<typeof evalConfigSchema>;
 export type TrpoSettingsConfig = z.infer<typeof trpoSettingsSchema>;
 export type PpoSettingsConfig = z.infer<typeof ppoSettingsSchema>;
+export type ArsSettingsConfig = z.infer<typeof arsSettingsSchema>;
 export type DiscriminatorSettingsConfig = z.infer<typeof discriminatorSettingsSchema>;
 export type RunKind = RunConfig['kind'];
 export const RUN_KINDS = ['expert', 'sample', 'bc', 'gail', 'eval'] as const satisfies readonly RunKind[];

@@ -93,6 +93,19 @@ describe('run-config defaults (docs/algorithms.md)', () => {
     expect(configError(gail({ discriminator: { learningRateEndFraction: -0.1 } }))).toMatchObject({ field: 'discriminator.learningRateEndFraction' });
   });
 
+  it('ARS: the authors\' code defaults (8 directions, all used, α 0.02, ν 0.03, no shift), a linear policy only for ARS, b ≤ N', () => {
+    const c = parseRunConfig(expert({ algorithm: 'ars', hiddenSizes: [] })) as ExpertConfig;
+    expect(c.ars).toEqual({ directions: 8, topDirections: 8, stepSize: 0.02, noiseStd: 0.03, rewardShift: 0, actionLogStd: -10 });
+    expect(c.hiddenSizes).toEqual([]);
+    const trpoLinear = configError(expert({ hiddenSizes: [] }));
+    expect(trpoLinear.field).toBe('hiddenSizes');
+    expect(trpoLinear.message).toMatch(/trpo needs at least one hidden layer/);
+    const tooMany = configError(expert({ algorithm: 'ars', hiddenSizes: [], ars: { directions: 4, topDirections: 5 } }));
+    expect(tooMany.field).toBe('ars.topDirections');
+    expect(tooMany.message).toMatch(/at most ars\.directions \(4\)/);
+    expect(configError(expert({ algorithm: 'ars', ars: { noiseStd: 0 } })).field).toBe('ars.noiseStd');
+  });
+
   it('networks: 2 × 100 tanh hidden layers for the policy by default', () => {
     expect((parseRunConfig(expert()) as ExpertConfig).hiddenSizes).toEqual([100, 100]);
     expect((parseRunConfig(bc()) as BcConfig).hiddenSizes).toEqual([100, 100]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunningNorm } from '../../src/main/core/math/runningNorm';
+import { RowMoments, RunningNorm } from '../../src/main/core/math/runningNorm';
 import { Rng } from '../../src/main/core/math/rng';
 
 /** The prior the normaliser starts from (baselines' RunningMeanStd): count 1e-4, mean 0, var 1. */
@@ -244,5 +244,44 @@ describe('RunningNorm state', () => {
     expect(() => norm.setState({ mean: [0, 0], var: [1], count: 5 })).toThrow();
     expect(() => norm.setState({ mean: [0, 0], var: [1, 1, 1], count: 5 })).toThrow();
     expect(norm.getState()).toEqual(before);
+  });
+});
+
+describe('RowMoments', () => {
+  it('gives the two-pass mean and population variance of rows added one at a time', () => {
+    const dim = 4;
+    const data = makeData(new Rng(5), 300, dim);
+    const m = new RowMoments(dim);
+    for (let r = 0; r < 300; r++) m.add(data, r * dim);
+    const ref = columnStats(data, dim);
+    expect(m.count).toBe(300);
+    for (let j = 0; j < dim; j++) {
+      expect(m.mean[j]).toBeCloseTo(ref.mean[j], 10);
+      expect(m.variance()[j]).toBeCloseTo(ref.variance[j], 9);
+    }
+    m.clear();
+    expect(m.count).toBe(0);
+    expect(Array.from(m.variance())).toEqual([0, 0, 0, 0]);
+  });
+
+  it('folded into a normaliser with merge, matches update on the same rows', () => {
+    const dim = 3;
+    const rng = new Rng(8);
+    const a = makeData(rng, 50, dim);
+    const b = makeData(rng, 120, dim);
+    const byUpdate = new RunningNorm(dim);
+    byUpdate.update(a, 50);
+    byUpdate.update(b, 120);
+    const byMerge = new RunningNorm(dim);
+    for (const [data, rows] of [[a, 50], [b, 120]] as const) {
+      const m = new RowMoments(dim);
+      for (let r = 0; r < rows; r++) m.add(data, r * dim);
+      byMerge.merge(m.mean, m.variance(), m.count);
+    }
+    expect(byMerge.count).toBe(byUpdate.count);
+    for (let j = 0; j < dim; j++) {
+      expect(byMerge.mean[j]).toBeCloseTo(byUpdate.mean[j], 10);
+      expect(byMerge.var[j]).toBeCloseTo(byUpdate.var[j], 9);
+    }
   });
 });

@@ -44,8 +44,14 @@ export class RunningNorm {
       }
     }
     for (let j = 0; j < d; j++) bVar[j] /= rows;
+    this.merge(bMean, bVar, rows);
+  }
+
+  /** Folds in a batch given only its mean, population variance and size (e.g. a RowMoments). */
+  merge(bMean: ArrayLike<number>, bVar: ArrayLike<number>, rows: number): void {
+    if (rows <= 0) return;
     const total = this.count + rows;
-    for (let j = 0; j < d; j++) {
+    for (let j = 0; j < this.dim; j++) {
       const delta = bMean[j] - this.mean[j];
       const m2 = this.var[j] * this.count + bVar[j] * rows + (delta * delta * this.count * rows) / total;
       this.mean[j] += (delta * rows) / total;
@@ -85,5 +91,44 @@ export class RunningNorm {
 
   private refreshStd(): void {
     for (let j = 0; j < this.dim; j++) this.std[j] = Math.sqrt(Math.max(this.var[j], this.varFloor));
+  }
+}
+
+/**
+ * Mean and population variance of rows seen one at a time (Welford), for
+ * batches too long to keep: ARS folds every state of ~10⁵ steps per update
+ * into the observation normaliser.
+ */
+export class RowMoments {
+  readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+  count = 0;
+
+  constructor(readonly dim: number) {
+    this.mean = new Float64Array(dim);
+    this.m2 = new Float64Array(dim);
+  }
+
+  add(row: ArrayLike<number>, offset = 0): void {
+    this.count++;
+    const n = this.count;
+    for (let j = 0; j < this.dim; j++) {
+      const x = row[offset + j];
+      const d = x - this.mean[j];
+      this.mean[j] += d / n;
+      this.m2[j] += d * (x - this.mean[j]);
+    }
+  }
+
+  variance(): Float64Array {
+    const v = new Float64Array(this.dim);
+    if (this.count > 0) for (let j = 0; j < this.dim; j++) v[j] = this.m2[j] / this.count;
+    return v;
+  }
+
+  clear(): void {
+    this.mean.fill(0);
+    this.m2.fill(0);
+    this.count = 0;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * An expert run: TRPO or PPO on the environment's true reward
- * (docs/algorithms.md, "Expert: TRPO" and "Expert: PPO").
+ * (docs/algorithms.md, "Expert: TRPO" and "Expert: PPO"); ARS has a loop of
+ * its own (arsRun.ts).
  */
 import type { ExpertConfig } from '../../../shared/runConfigs';
 import type { RunSummary } from '../../../shared/progress';
@@ -8,7 +9,8 @@ import { OnPolicyTraining } from './onPolicyRun';
 import type { RunContext } from './runContext';
 
 export async function runExpert(c: ExpertConfig, ctx: RunContext): Promise<RunSummary> {
-  const run = await OnPolicyTraining.open('expert', c, ctx);
+  if (c.algorithm === 'ars') return (await import('./arsRun')).runArs(c, ctx);
+  const run = await OnPolicyTraining.open('expert', { ...c, algorithm: c.algorithm }, ctx);
   try {
     run.start();
     while (!run.done) {
