@@ -8,4 +8,9 @@ describe('charted metrics', () => {
     expect(metricLabel('maxKl')).toBe('KL radius (scheduled)');
     expect(metricLabel('somethingNew')).toBe('somethingNew');
   });
+
+  it('charts an ARS expert\'s update metrics after the true return', () => {
+    expect(chartedMetrics(['stepNorm', 'iterationSteps', 'rewardStd', 'topReturn', 'episodeReturn'])).toEqual(['episodeReturn', 'topReturn', 'rewardStd', 'stepNorm']);
+    expect(metricLabel('rewardStd')).toBe('ARS: spread of the returns used (σ_R)');
+  });
 });
