@@ -198,6 +198,10 @@ export const bcConfigSchema = z.object({
   learningRate: num().positive().max(1).default(1e-3).describe('Adam learning rate.'),
   loss: z.enum(['mse', 'nll']).default('mse').describe('Squared error of the mean, or Gaussian negative log-likelihood (also fits the log-std).'),
   validationFraction: num().min(0).lt(1).default(0.3).describe('Share of pairs held out; the best validation snapshot is kept.'),
+  selectBy: z
+    .enum(['loss', 'meanSquaredError'])
+    .default('loss')
+    .describe('What the kept snapshot minimises on the held-out pairs: the training loss, or the squared error of the mean action whatever the loss (Ho\'s pipeline, with validateEvery 1,000).'),
   validateEvery: int(1, 1_000_000).default(100).describe('Validate every N steps.'),
   evalEvery: int(0, 10_000_000).default(2000).describe('Evaluate in the env every N steps (0 = never).'),
   evalEpisodes: int(1, 1000).default(5).describe('Episodes per periodic evaluation.'),

@@ -63,7 +63,9 @@ describe('BcTrainer losses', () => {
     const { policy, validation } = train('mse', 600);
     expect(Array.from(policy.logStd)).toEqual([0, 0]);
     // The mean squared error approaches the noise floor mean(spread²) = 0.05.
-    expect(validation).toBeLessThan(0.08);
+    expect(validation.loss).toBeLessThan(0.08);
+    // With MSE the loss is that error per action coordinate; the pair-wise error sums the two.
+    expect(validation.meanSquaredError).toBeCloseTo(actDim * validation.loss, 6);
   });
 
   it('on few pairs NLL overfits σ towards 0, and the best-validation snapshot keeps it near the spread (GAIL\'s warm start)', () => {
@@ -77,5 +79,42 @@ describe('BcTrainer losses', () => {
       expect(held[j]).toBeLessThan(0.9);
       expect(held[j]).toBeGreaterThan(2 * overfit[j]);
     }
+  });
+
+  it('keeps the snapshot that minimises its criterion: the loss, or the mean action\'s squared error (Ho\'s pipeline)', () => {
+    for (const selectBy of ['loss', 'meanSquaredError'] as const) {
+      const { obs, actions } = expertData(4, 80);
+      const policy = new GaussianPolicy({ env: 'synthetic', obsDim, actDim, hiddenSizes: [64, 64], actLow: [-1, -1], actHigh: [1, 1] }, undefined, new Rng(2));
+      const bc = new BcTrainer(policy, obs, actions, 80, { batchSize: 64, learningRate: 3e-3, loss: 'nll', validationFraction: 0.3, selectBy }, new Rng(3));
+      const seen: { loss: number; meanSquaredError: number }[] = [];
+      for (let i = 1; i <= 1500; i++) {
+        bc.step();
+        if (i % 100 === 0) seen.push(bc.validate());
+      }
+      bc.restoreBest();
+      const kept = bc.validate();
+      const pick = (v: { loss: number; meanSquaredError: number }) => (selectBy === 'loss' ? v.loss : v.meanSquaredError);
+      expect(pick(kept)).toBe(Math.min(...seen.map(pick)));
+      expect(bc.bestLoss).toBe(pick(kept));
+      bc.dispose();
+    }
+    // On 56 training pairs the two criteria disagree: NLL keeps falling after the mean's error has turned up.
+    const run = (selectBy: 'loss' | 'meanSquaredError') => {
+      const { obs, actions } = expertData(4, 80);
+      const policy = new GaussianPolicy({ env: 'synthetic', obsDim, actDim, hiddenSizes: [64, 64], actLow: [-1, -1], actHigh: [1, 1] }, undefined, new Rng(2));
+      const bc = new BcTrainer(policy, obs, actions, 80, { batchSize: 64, learningRate: 3e-3, loss: 'nll', validationFraction: 0.3, selectBy }, new Rng(3));
+      for (let i = 1; i <= 1500; i++) {
+        bc.step();
+        if (i % 100 === 0) bc.validate();
+      }
+      bc.restoreBest();
+      const v = bc.validate();
+      bc.dispose();
+      return v;
+    };
+    const byLoss = run('loss');
+    const byError = run('meanSquaredError');
+    expect(byError.meanSquaredError).toBeLessThanOrEqual(byLoss.meanSquaredError);
+    expect(byLoss.loss).toBeLessThanOrEqual(byError.loss);
   });
 });

@@ -143,6 +143,8 @@ describe('run-config defaults (docs/algorithms.md)', () => {
     expect(c.validationFraction).toBe(0.3);
     expect(c.learningRate).toBe(1e-3);
     expect(c.expertSubsample).toBe(1);
+    expect(c.selectBy).toBe('loss');
+    expect(configError(bc({ selectBy: 'valacc' })).field).toBe('selectBy');
   });
 
   it('evaluation: the final deterministic evaluation runs 50 episodes (expert, GAIL, BC, eval runs)', () => {

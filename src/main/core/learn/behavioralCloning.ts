@@ -2,7 +2,10 @@
  * Behavioral Cloning: supervised regression of expert actions from
  * observations, Adam on minibatches, with a held-out validation split and the
  * best-validation snapshot kept. Loss: squared error of the mean (log-std
- * untouched) or the Gaussian negative log-likelihood (fits log-std too).
+ * untouched) or the Gaussian negative log-likelihood (fits log-std too). The
+ * snapshot is the one with the lowest validation loss, or with the lowest
+ * squared error of the mean action whatever the loss (Ho's pipeline: its
+ * "valacc" is that error, summed over action dimensions).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeFloat64, encodeFloat64 } from '../math/base64';
@@ -18,12 +21,15 @@ export interface BcSettings {
   learningRate: number;
   loss: 'mse' | 'nll';
   validationFraction: number;
+  /** What the kept snapshot minimises on the validation split (default: the training loss). */
+  selectBy?: 'loss' | 'meanSquaredError';
 }
 
 export interface BcState {
   iteration: number;
   adam: AdamState;
   best: string | null;
+  /** The best value of the selection criterion so far. */
   bestLoss: number;
 }
 
@@ -102,8 +108,12 @@ export class BcTrainer {
     return loss;
   }
 
-  /** Loss on the validation split (on the training split when there is none). */
-  validate(): number {
+  /**
+   * Loss on the validation split (on the training split when there is none),
+   * and the squared error of the mean action per pair (summed over action
+   * dimensions); keeps the snapshot if the selection criterion improved.
+   */
+  validate(): { loss: number; meanSquaredError: number } {
     const rows = this.valRows.length > 0 ? this.valRows : this.trainRows;
     const { obsDim, actDim } = this;
     const n = rows.length;
@@ -119,11 +129,15 @@ export class BcTrainer {
     const mean = y.dataSync() as Float32Array;
     tf.dispose([xt, y]);
     const loss = this.lossAndGradient(mean, target, n).loss;
-    if (loss < this.bestLoss) {
-      this.bestLoss = loss;
+    let sq = 0;
+    for (let i = 0; i < n * actDim; i++) sq += (mean[i] - target[i]) ** 2;
+    const meanSquaredError = sq / n;
+    const criterion = this.s.selectBy === 'meanSquaredError' ? meanSquaredError : loss;
+    if (criterion < this.bestLoss) {
+      this.bestLoss = criterion;
       this.best = this.policy.getFlat();
     }
-    return loss;
+    return { loss, meanSquaredError };
   }
 
   /** Puts the best-validation parameters into the policy. */

@@ -67,8 +67,13 @@ export async function runBc(c: BcConfig, ctx: RunContext): Promise<RunSummary> {
       lossCount++;
       const it = trainer.iteration;
       if (it % c.validateEvery === 0 || it === c.iterations) {
-        const validationLoss = trainer.validate();
-        ctx.sink.emit({ type: 'metrics', iteration: it, envSteps: 0, values: { trainLoss: lossSum / lossCount, validationLoss, bestValidationLoss: trainer.bestLoss } });
+        const v = trainer.validate();
+        ctx.sink.emit({
+          type: 'metrics',
+          iteration: it,
+          envSteps: 0,
+          values: { trainLoss: lossSum / lossCount, validationLoss: v.loss, validationSquaredError: v.meanSquaredError, bestValidationLoss: trainer.bestLoss },
+        });
         lossSum = 0;
         lossCount = 0;
       }
