@@ -77,9 +77,10 @@ export function parseNumberText(text: string): number | string | undefined {
   return Number.isFinite(n) ? n : t;
 }
 
-/** "4, 11, 18" → [4, 11, 18]; "" → undefined; items that are not numbers stay as typed. */
+/** "4, 11, 18" → [4, 11, 18]; "" → undefined; "[]" → [] (an empty list, e.g. no hidden layer); items that are not numbers stay as typed. */
 export function parseListText(text: string): (number | string)[] | undefined {
   if (text.trim() === '') return undefined;
+  if (/^\[\s*\]$/.test(text.trim())) return [];
   return text
     .split(/[,;\s]+/)
     .filter((t) => t !== '')
@@ -88,7 +89,7 @@ export function parseListText(text: string): (number | string)[] | undefined {
 
 export function formatValue(v: unknown): string {
   if (v === undefined) return '';
-  if (Array.isArray(v)) return v.join(', ');
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : v.join(', ');
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
