@@ -202,6 +202,11 @@ export const bcConfigSchema = z.object({
     .enum(['loss', 'meanSquaredError'])
     .default('loss')
     .describe('What the kept snapshot minimises on the held-out pairs: the training loss, or the squared error of the mean action whatever the loss (Ho\'s pipeline, with validateEvery 1,000).'),
+  observationNoise: num()
+    .min(0)
+    .max(10)
+    .default(0)
+    .describe('Std of Gaussian noise added to the normalised observations of every training minibatch, so the policy keeps the expert\'s action near each expert state (0 = off, as Ho\'s pipeline and baselines).'),
   validateEvery: int(1, 1_000_000).default(100).describe('Validate every N steps.'),
   evalEvery: int(0, 10_000_000).default(2000).describe('Evaluate in the env every N steps (0 = never).'),
   evalEpisodes: int(1, 1000).default(5).describe('Episodes per periodic evaluation.'),

@@ -107,4 +107,24 @@ describe('BcTrainer losses', () => {
     // The two criteria keep different snapshots here: NLL keeps falling after the mean's error has turned up.
     expect(byError.kept.meanSquaredError).toBeLessThan(byLoss.kept.meanSquaredError);
   });
+
+  it('observation noise of std σ on unit-variance inputs shrinks a linear fit\'s slope by 1 / (1 + σ²)', () => {
+    /** The fitted mean's slope in the first action along observation 0 (true slope 0.5), by central difference at 0. */
+    const slope = (observationNoise: number) => {
+      const { obs, actions } = expertData(1, 4000);
+      const policy = new GaussianPolicy({ env: 'synthetic', obsDim, actDim, hiddenSizes: [32], actLow: [-1, -1], actHigh: [1, 1] }, undefined, new Rng(2));
+      const bc = new BcTrainer(policy, obs, actions, 4000, { batchSize: 128, learningRate: 3e-3, loss: 'mse', validationFraction: 0, observationNoise }, new Rng(3));
+      for (let i = 0; i < 2500; i++) bc.step();
+      bc.dispose();
+      const at = (x: number) => {
+        const mean = new Float64Array(actDim);
+        policy.act([x, 0, 0], 0, new Rng(0), true, mean, 0);
+        return mean[0];
+      };
+      return (at(0.5) - at(-0.5)) / 1;
+    };
+    expect(slope(0)).toBeCloseTo(0.5, 1);
+    // Errors in the inputs attenuate the fit: 0.5 × 1 / (1 + 1²) = 0.25.
+    expect(slope(1)).toBeCloseTo(0.25, 1);
+  });
 });

@@ -23,6 +23,8 @@ export interface BcSettings {
   validationFraction: number;
   /** What the kept snapshot minimises on the validation split (default: the training loss). */
   selectBy?: 'loss' | 'meanSquaredError';
+  /** Std of Gaussian noise added to each training minibatch's normalised observations (default 0: none). */
+  observationNoise?: number;
 }
 
 export interface BcState {
@@ -86,6 +88,9 @@ export class BcTrainer {
       x.set(this.normObs.subarray(r * obsDim, (r + 1) * obsDim), k * obsDim);
       target.set(this.actions.subarray(r * actDim, (r + 1) * actDim), k * actDim);
     }
+    // Noise on the inputs asks for the same action near each expert state, where a policy that drifts off the data will be.
+    const noise = s.observationNoise ?? 0;
+    if (noise > 0) for (let i = 0; i < x.length; i++) x[i] += noise * this.rng.normal();
     this.net.bind(policy.params);
     const xt = tf.tensor2d(x, [b, obsDim]);
     const acts = this.net.forward(xt, true);
