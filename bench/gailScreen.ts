@@ -7,7 +7,8 @@
  * of finished runs, mean ± population std of the final return, how many reach
  * 90% of the expert, how many the check flags, and the median env steps at
  * which a run's periodic evaluation first reached 90% of the expert.
- *   npm run bench:screen -- --arm NAME=DATA_FOLDER [--arm …] --expert 3231.6 [--steps 1000000] [--kind gail|bc] [--json]
+ *   npm run bench:screen -- --arm NAME=DATA_FOLDER[#SWEEP] [--arm …] --expert 3231.6 [--steps 1000000] [--kind gail|bc] [--json]
+ * (#SWEEP takes one sweep's runs of a folder whose queue ran several arms.)
  * (--kind bc summarises BC runs the same way; their health check never fires.)
  * Cancelled runs are left out. Read-only: it can run while the folders'
  * coordinators are still working.
@@ -29,7 +30,7 @@ const { values } = parseArgs({
   },
 });
 if (!values.expert || values.arm!.length === 0) {
-  process.stderr.write('usage: bench:screen -- --arm NAME=DATA_FOLDER [--arm …] --expert <expert deterministic return> [--steps N]\n');
+  process.stderr.write('usage: bench:screen -- --arm NAME=DATA_FOLDER[#SWEEP] [--arm …] --expert <expert deterministic return> [--steps N]\n');
   process.exit(2);
 }
 const expert = Number(values.expert);
@@ -63,10 +64,11 @@ const median = (xs: number[]) => {
 const arms = values.arm!.map((spec) => {
   const cut = spec.indexOf('=');
   const name = spec.slice(0, cut);
-  const store = new Store(join(spec.slice(cut + 1), 'imlab.db'), { readonly: true });
+  const [folder, sweep] = spec.slice(cut + 1).split('#');
+  const store = new Store(join(folder, 'imlab.db'), { readonly: true });
   try {
     const runs: RunLine[] = store
-      .listRuns({ limit: 10_000 })
+      .listRuns({ limit: 10_000, ...(sweep ? { sweepId: Number(sweep) } : {}) })
       // A cancelled run is one the user took out of the arm, not a measurement of it.
       .filter((r) => r.kind === values.kind && r.status !== 'cancelled')
       .map((r) => {
