@@ -131,6 +131,9 @@ export const arsSettingsSchema = z
       .max(1e6)
       .default(0)
       .describe('Subtracted from every training step\'s reward, so a perturbation is not rewarded for merely surviving (ARS: the alive bonus, 5 on Humanoid; 0 = off). Evaluations use the true reward.'),
+    workers: int(1, 256)
+      .default(1)
+      .describe('Threads that roll the directions out in parallel, each with its own MuJoCo. Every rollout starts from a state drawn in a fixed order and the threads\' results are merged in that order, so the numbers do not depend on it.'),
     actionLogStd: num()
       .min(-20)
       .max(2)

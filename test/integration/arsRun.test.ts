@@ -1,15 +1,17 @@
 /**
  * An ARS expert run end to end: it learns InvertedPendulum from θ = 0, its
- * linear policy file serves sampling like any other, and a run stopped at a
- * checkpoint resumes to the same numbers as one that never stopped.
+ * linear policy file serves sampling like any other, a run stopped at a
+ * checkpoint resumes to the same numbers as one that never stopped, and
+ * rollouts spread over worker threads change nothing but the time.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src/shared/progress';
 import type { RunConfigInput } from '../../src/shared/runConfigs';
 import type { PolicyFile } from '../../src/main/core/learn/policy';
 import { RunInterrupted } from '../../src/main/core/runs/runContext';
+import { runCli } from '../helpers/cli';
 import { recordRun, tempDir } from '../helpers/runs';
 
 const config = {
@@ -60,4 +62,22 @@ describe('ARS expert run', () => {
     expect(resumed.summary.finalEval).toEqual(whole.summary.finalEval);
     expect(readFileSync(join(dir, 'policy.json'), 'utf8')).toBe(readFileSync(join(whole.dir, 'policy.json'), 'utf8'));
   }, 60_000);
+
+  it('gives the same numbers on three threads as on one, from source and from the built app', async () => {
+    const one = await recordRun(config);
+    const three = await recordRun({ ...config, ars: { ...config.ars, workers: 3 } });
+    expect(three.summary.details?.workers).toBe(3);
+    const strip = (rows: ReturnType<typeof metrics>) => rows.map((r) => ({ ...r, values: { ...r.values, envStepsPerSec: 0 } }));
+    expect(strip(metrics(three.events))).toEqual(strip(metrics(one.events)));
+    expect(readFileSync(join(three.dir, 'policy.json'), 'utf8')).toBe(readFileSync(join(one.dir, 'policy.json'), 'utf8'));
+
+    // The queue runs it in the built run process (out/main), where the workers start from the bundled chunk.
+    const home = tempDir('ars-queue');
+    const file = join(home, 'ars.json');
+    writeFileSync(file, JSON.stringify({ ...config, ars: { ...config.ars, workers: 2 } }));
+    const queued = runCli(['queue', '--config', file, '--wait', '--home', home, '--json']);
+    expect(queued.status, queued.stderr).toBe(0);
+    const shown = JSON.parse(runCli(['show', '1', '--home', home, '--json']).stdout) as { status: string; finalMean: number; summary: { details: { workers: number } } };
+    expect(shown).toMatchObject({ status: 'succeeded', finalMean: one.summary.finalEval!.mean, summary: { details: { workers: 2 } } });
+  }, 120_000);
 });

@@ -95,7 +95,7 @@ describe('run-config defaults (docs/algorithms.md)', () => {
 
   it('ARS: the authors\' code defaults (8 directions, all used, α 0.02, ν 0.03, no shift), a linear policy only for ARS, b ≤ N', () => {
     const c = parseRunConfig(expert({ algorithm: 'ars', hiddenSizes: [] })) as ExpertConfig;
-    expect(c.ars).toEqual({ directions: 8, topDirections: 8, stepSize: 0.02, noiseStd: 0.03, rewardShift: 0, actionLogStd: -10 });
+    expect(c.ars).toEqual({ directions: 8, topDirections: 8, stepSize: 0.02, noiseStd: 0.03, rewardShift: 0, workers: 1, actionLogStd: -10 });
     expect(c.hiddenSizes).toEqual([]);
     const trpoLinear = configError(expert({ hiddenSizes: [] }));
     expect(trpoLinear.field).toBe('hiddenSizes');

@@ -284,4 +284,23 @@ describe('RowMoments', () => {
       expect(byMerge.var[j]).toBeCloseTo(byUpdate.var[j], 9);
     }
   });
+
+  it('absorbs other batches\' moments as if their rows had been added here, in order', () => {
+    const dim = 3;
+    const data = makeData(new Rng(11), 90, dim);
+    const whole = new RowMoments(dim);
+    for (let r = 0; r < 90; r++) whole.add(data, r * dim);
+    const pooled = new RowMoments(dim);
+    for (const [from, to] of [[0, 20], [20, 21], [21, 90]]) {
+      const part = new RowMoments(dim);
+      for (let r = from; r < to; r++) part.add(data, r * dim);
+      pooled.absorb(part.mean, part.m2, part.count);
+    }
+    pooled.absorb([1, 2, 3], [4, 5, 6], 0);
+    expect(pooled.count).toBe(90);
+    for (let j = 0; j < dim; j++) {
+      expect(pooled.mean[j]).toBeCloseTo(whole.mean[j], 12);
+      expect(pooled.variance()[j]).toBeCloseTo(whole.variance()[j], 10);
+    }
+  });
 });

@@ -101,7 +101,8 @@ export class RunningNorm {
  */
 export class RowMoments {
   readonly mean: Float64Array;
-  private readonly m2: Float64Array;
+  /** Σ (x − mean)² per column. */
+  readonly m2: Float64Array;
   count = 0;
 
   constructor(readonly dim: number) {
@@ -118,6 +119,21 @@ export class RowMoments {
       this.mean[j] += d / n;
       this.m2[j] += d * (x - this.mean[j]);
     }
+  }
+
+  /**
+   * Folds in another batch's moments (Chan et al.): the result depends on the
+   * order batches are folded in, not on which thread computed each one.
+   */
+  absorb(mean: ArrayLike<number>, m2: ArrayLike<number>, count: number): void {
+    if (count <= 0) return;
+    const total = this.count + count;
+    for (let j = 0; j < this.dim; j++) {
+      const delta = mean[j] - this.mean[j];
+      this.mean[j] += (delta * count) / total;
+      this.m2[j] += m2[j] + (delta * delta * this.count * count) / total;
+    }
+    this.count = total;
   }
 
   variance(): Float64Array {

@@ -6,7 +6,9 @@
  * direction, step along the b best, then fold every state those rollouts
  * visited into the observation normaliser. No gradients and no value function:
  * its time is physics, which is why it reaches a walking Humanoid in a
- * budget TRPO and PPO do not (README, "Humanoid experts").
+ * budget TRPO and PPO do not (README, "Humanoid experts"), and why its
+ * rollouts spread over `workers` threads (arsRollouts.ts) without changing a
+ * number.
  */
 import type { ExpertConfig } from '../../../shared/runConfigs';
 import type { EvaluationResult, RunSummary } from '../../../shared/progress';
@@ -18,6 +20,7 @@ import type { RngState } from '../math/rng';
 import { RowMoments, type RunningNormState } from '../math/runningNorm';
 import { MujocoEnv, type EnvState } from '../sim/mujocoEnv';
 import { SimModel } from '../sim/simModel';
+import { ArsBuffers, ArsRolloutPool } from './arsRollouts';
 import { EpisodeWindow } from './episodeWindow';
 import { yieldToEventLoop } from './onPolicyRun';
 import { RunInterrupted, type RunContext } from './runContext';
@@ -31,6 +34,7 @@ interface ArsCheckpoint {
   /** θ in float64, as the updates compute it (the policy file rounds it to float32). */
   theta: number[];
   obsNorm: RunningNormState;
+  /** The env whose resets give every rollout its start state, in rollout order. */
   env: EnvState;
   rng: RngState;
   episodes: ReturnType<EpisodeWindow['getState']>;
@@ -42,49 +46,26 @@ export async function runArs(c: ExpertConfig, ctx: RunContext): Promise<RunSumma
   const sim = await SimModel.load(c.env);
   const spec = sim.spec;
   const streams = seedStreams(c.seed);
-  const env = new MujocoEnv(sim, streams.envSeed);
+  const starts = new MujocoEnv(sim, streams.envSeed);
   const rng = streams.train;
-  // ARS starts from θ = 0: every action 0 until the first step.
   const policy = new GaussianPolicy(
     { env: spec.id, obsDim: spec.obsDim, actDim: spec.actDim, hiddenSizes: c.hiddenSizes, actLow: spec.actLow, actHigh: spec.actHigh },
     new Float32Array(new MlpLayout([spec.obsDim, ...c.hiddenSizes, spec.actDim]).numParams),
   );
   policy.logStd.fill(a.actionLogStd);
   const P = policy.params.length;
-  const theta = new Float64Array(P);
-  const deltas = new Float64Array(a.directions * P);
+  const b = new ArsBuffers({ params: P, directions: a.directions, obsDim: spec.obsDim, nq: sim.nq, nv: sim.nv });
+  // ARS starts from θ = 0: every action 0 until the first step.
+  const theta = b.theta;
   const plus = new Float64Array(a.directions);
   const minus = new Float64Array(a.directions);
   const visited = new RowMoments(spec.obsDim);
   const episodes = new EpisodeWindow();
-  const action = new Float64Array(spec.actDim);
   let iteration = 0;
   let envSteps = 0;
   let resumedFrom: number | null = null;
+  let pool: ArsRolloutPool | null = null;
 
-  const setPolicy = (sign: number, k: number) => {
-    const off = k * P;
-    for (let i = 0; i < P; i++) policy.params[i] = theta[i] + sign * a.noiseStd * deltas[off + i];
-    policy.syncForward();
-  };
-  /** One training episode of the current policy: its return on the shifted reward, recording every state it sees. */
-  const rollout = (): number => {
-    env.reset();
-    let shifted = 0;
-    let trueReturn = 0;
-    for (;;) {
-      visited.add(env.obs);
-      policy.act(env.obs, 0, rng, true, action, 0);
-      if (c.clipActions) for (let j = 0; j < spec.actDim; j++) action[j] = Math.min(spec.actHigh[j], Math.max(spec.actLow[j], action[j]));
-      const r = env.step(action);
-      trueReturn += r.reward;
-      shifted += r.reward - a.rewardShift;
-      envSteps++;
-      if (r.terminated || r.truncated) break;
-    }
-    episodes.add([trueReturn], [env.elapsedSteps]);
-    return shifted;
-  };
   const checkpoint = () => {
     const state: ArsCheckpoint = {
       format: 'imlab-checkpoint/1',
@@ -92,7 +73,7 @@ export async function runArs(c: ExpertConfig, ctx: RunContext): Promise<RunSumma
       envSteps,
       theta: Array.from(theta),
       obsNorm: policy.obsNorm.getState(),
-      env: env.getState(),
+      env: starts.getState(),
       rng: rng.getState(),
       episodes: episodes.getState(),
     };
@@ -111,32 +92,49 @@ export async function runArs(c: ExpertConfig, ctx: RunContext): Promise<RunSumma
       const s = latest.state;
       theta.set(s.theta);
       policy.obsNorm.setState(s.obsNorm);
-      env.setState(s.env);
+      starts.setState(s.env);
       rng.setState(s.rng);
       episodes.setState(s.episodes);
       iteration = s.iteration;
       envSteps = s.envSteps;
       resumedFrom = s.iteration;
     }
+    pool = await ArsRolloutPool.start(sim, { env: spec.id, hiddenSizes: c.hiddenSizes, clipActions: c.clipActions, rewardShift: a.rewardShift, noiseStd: a.noiseStd, directions: a.directions }, b, a.workers);
     ctx.sink.emit({ type: 'started', kind: 'expert', env: spec.id, backend: ctx.backend, resumedFrom });
+    if (pool.size > 1) ctx.sink.emit({ type: 'log', level: 'info', message: `ARS rollouts on ${pool.size} threads` });
     const sessionStart = performance.now();
     const sessionSteps0 = envSteps;
 
     while (envSteps < c.totalSteps) {
       const stepsBefore = envSteps;
-      // N directions, each tried on both sides of θ with the normaliser frozen for the whole iteration.
-      for (let i = 0; i < deltas.length; i++) deltas[i] = rng.normal();
-      for (let k = 0; k < a.directions; k++) {
-        setPolicy(+1, k);
-        plus[k] = rollout();
-        setPolicy(-1, k);
-        minus[k] = rollout();
+      // N directions and 2N start states, in rollout order; the normaliser stays frozen for the whole iteration.
+      for (let i = 0; i < b.deltas.length; i++) b.deltas[i] = rng.normal();
+      for (let j = 0; j < b.rollouts; j++) {
+        starts.reset();
+        starts.views.ensureFresh();
+        b.starts.set(starts.views.qpos, j * (sim.nq + sim.nv));
+        b.starts.set(starts.views.qvel, j * (sim.nq + sim.nv) + sim.nq);
+      }
+      const norm = policy.obsNorm;
+      b.norm.set(norm.mean, 0);
+      b.norm.set(norm.var, spec.obsDim);
+      b.norm[2 * spec.obsDim] = norm.count;
+      await pool.run();
+      // Each direction's two returns, the episodes and the states visited, merged in rollout order.
+      for (let j = 0; j < b.rollouts; j++) {
+        const r = b.result(j);
+        (j % 2 === 0 ? plus : minus)[j >> 1] = r.shifted;
+        episodes.add([r.trueReturn], [r.length]);
+        envSteps += r.length;
+        const m = j * b.momentStride;
+        const d = spec.obsDim;
+        visited.absorb(b.moments.subarray(m, m + d), b.moments.subarray(m + d, m + 2 * d), b.moments[m + 2 * d]);
       }
       // Step along the b directions whose better side did best, scaled by their returns' spread.
       const top = topDirections(plus, minus, a.topDirections);
-      const { rewardStd, stepNorm } = arsStep(theta, deltas, plus, minus, top, a.stepSize);
+      const { rewardStd, stepNorm } = arsStep(theta, b.deltas, plus, minus, top, a.stepSize);
       // Then the normaliser learns the states this iteration visited (ARS V2).
-      policy.obsNorm.merge(visited.mean, visited.variance(), visited.count);
+      norm.merge(visited.mean, visited.variance(), visited.count);
       visited.clear();
       iteration++;
 
@@ -148,7 +146,7 @@ export async function runArs(c: ExpertConfig, ctx: RunContext): Promise<RunSumma
         values: {
           episodeReturn: episodes.meanReturn(),
           episodeLength: episodes.meanLength(),
-          episodesFinished: 2 * a.directions,
+          episodesFinished: b.rollouts,
           episodesTotal: episodes.total,
           topReturn: top.reduce((s, k) => s + Math.max(plus[k], minus[k]), 0) / top.length,
           rewardStd,
@@ -161,7 +159,7 @@ export async function runArs(c: ExpertConfig, ctx: RunContext): Promise<RunSumma
         ctx.sink.emit({ type: 'evaluation', iteration, envSteps, final: false, result: evaluate(c.evalEpisodes, iteration) });
       }
       const last = envSteps >= c.totalSteps;
-      // Training is synchronous; yielding here lets a stop request (SIGTERM, a lost coordinator) arrive.
+      // Yielding here lets a stop request (SIGTERM, a lost coordinator) arrive.
       await yieldToEventLoop();
       const due = c.checkpointEvery > 0 && iteration % c.checkpointEvery === 0;
       if (!last && due) checkpoint();
@@ -189,10 +187,11 @@ export async function runArs(c: ExpertConfig, ctx: RunContext): Promise<RunSumma
       backend: ctx.backend,
       wallSeconds: (performance.now() - startWall) / 1000,
       artifacts: { policy: FILES.policy },
-      details: { iterations: iteration },
+      details: { iterations: iteration, workers: pool.size },
     };
   } finally {
-    env.dispose();
+    pool?.dispose();
+    starts.dispose();
     sim.dispose();
   }
 }
