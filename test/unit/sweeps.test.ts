@@ -32,6 +32,9 @@ describe('sweep presets', () => {
     const standup = JSON.parse(readFileSync('resources/presets/HumanoidStandup-expert-ppo.json', 'utf8')) as { ppo: unknown; totalSteps: number };
     const expert = runs.find((r) => r.kind === 'expert' && r.env === 'HumanoidStandup-v5')!;
     expect(expert.config).toMatchObject({ algorithm: 'ppo', totalSteps: standup.totalSteps, ppo: standup.ppo });
+    // Humanoid's is the ARS preset's (the TRPO recipe it replaced never walked).
+    const humanoid = JSON.parse(readFileSync('resources/presets/Humanoid-expert-ars.json', 'utf8')) as { ars: unknown; totalSteps: number };
+    expect(runs.find((r) => r.kind === 'expert' && r.env === 'Humanoid-v5')!.config).toMatchObject({ algorithm: 'ars', hiddenSizes: [], totalSteps: humanoid.totalSteps, ars: humanoid.ars });
   });
 
   it('refuses a sweep that names neither an expert nor a dataset, or a dataset for several envs', () => {
