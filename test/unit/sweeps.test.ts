@@ -22,6 +22,10 @@ describe('sweep presets', () => {
     expect(gail.every((r) => (r.config as { expertSubsample: number; dataset: string }).expertSubsample === 20)).toBe(true);
     expect(gail.every((r) => (r.config as { dataset: string }).dataset === 'run:#1' && r.dependsOn?.[0] === 1)).toBe(true);
     expect(runs.find((r) => r.name === 'gail·Hopper-v5·k=11·s=3')).toBeDefined();
+    // BC follows Ho's own pipeline: NLL for 20,000 steps, the snapshot every 1,000 with the lowest validation error of the mean.
+    const bc = runs.filter((r) => r.kind === 'bc');
+    expect(bc).toHaveLength(20);
+    for (const r of bc) expect(r.config).toMatchObject({ expertSubsample: 20, loss: 'nll', iterations: 20000, validateEvery: 1000, selectBy: 'meanSquaredError', validationFraction: 0.3, batchSize: 128, learningRate: 1e-3 });
   });
 
   it('expand the Humanoid setting to both humanoid tasks with 5 expert trajectories', () => {
