@@ -47,10 +47,12 @@ export function configJsonSchemas(): ConfigSchemas {
 export interface RateEstimate {
   env: string;
   kind: RunKind;
+  /** The expert's algorithm (trpo, ppo, ars), else the kind: algorithms of one kind run at different speeds. */
+  method: string;
   /** What the rate counts: env steps (expert, sample, gail) or Adam steps (bc). */
   unit: 'env steps' | 'iterations';
   perSecond: number;
-  /** measured: finished runs of this env and kind here; reference: the README's measured throughput (no run here yet). */
+  /** measured: finished runs of this env, kind and method here; reference: the README's measured throughput (no run here yet). */
   source: 'measured' | 'reference';
   /** Finished runs the measured rate comes from. */
   runs: number;

@@ -203,9 +203,10 @@ describe.each([
     const kindsRun = [...new Set(succeeded.map((r) => r.kind))].filter((k) => k !== 'eval').sort();
     expect(kindsRun).toContain('expert');
     expect(measured.map((r) => r.kind).sort()).toEqual(kindsRun);
-    const experts = succeeded.filter((r) => r.kind === 'expert');
+    // Rates are per method: the preview's expert is TRPO, so TRPO experts' rate alone.
+    const experts = succeeded.filter((r) => r.kind === 'expert' && r.method === 'trpo');
     const expertRate = experts.reduce((a, r) => a + r.envSteps, 0) / experts.reduce((a, r) => a + (r.finishedAt! - r.startedAt!) / 1000, 0);
-    expect(measured.find((r) => r.kind === 'expert')).toMatchObject({ env, unit: 'env steps', runs: experts.length });
+    expect(measured.find((r) => r.kind === 'expert')).toMatchObject({ env, method: 'trpo', unit: 'env steps', runs: experts.length });
     expect(measured.find((r) => r.kind === 'expert')!.perSecond).toBeCloseTo(expertRate, 6);
     expect(p.runs[0].seconds).toBeCloseTo(2048 / expertRate, 6);
     // No Hopper run yet: expert and GAIL fall back to the README's measured throughput; BC has no estimate.

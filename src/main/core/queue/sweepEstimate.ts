@@ -1,7 +1,8 @@
 /**
  * What a sweep will cost before it is queued: its expanded runs, their
  * dependencies, env steps, and time at the rates this machine measured for
- * finished runs of the same env and kind. Wall time simulates the queue:
+ * finished runs of the same env, kind and method (an ARS expert runs at
+ * several times TRPO's speed). Wall time simulates the queue:
  * runs start in order when their dependencies are done, up to the
  * concurrency.
  */
@@ -58,30 +59,36 @@ function budgetOf(config: RunConfig): { units: number; envSteps: number } {
   }
 }
 
-/** Rates per env and kind from finished runs: total progress over total run time. */
+const rateKey = (r: { env: string; kind: RunKind; method: string }) => `${r.env}|${r.kind}|${r.method}`;
+
+/** Rates per env, kind and method from finished runs: total progress over total run time. */
 export function measuredRates(finished: RunRow[]): Map<string, RateEstimate> {
-  const sums = new Map<string, { env: EnvId; kind: RunKind; units: number; seconds: number; runs: number }>();
+  const sums = new Map<string, { env: EnvId; kind: RunKind; method: string; units: number; seconds: number; runs: number }>();
   for (const r of finished) {
     if (r.status !== 'succeeded' || r.startedAt === null || r.finishedAt === null || r.finishedAt <= r.startedAt) continue;
     const units = doneUnits(r);
     if (units <= 0) continue;
-    const key = `${r.env}|${r.kind}`;
-    const s = sums.get(key) ?? { env: r.env, kind: r.kind, units: 0, seconds: 0, runs: 0 };
+    const key = rateKey(r);
+    const s = sums.get(key) ?? { env: r.env, kind: r.kind, method: r.method, units: 0, seconds: 0, runs: 0 };
     s.units += units;
     s.seconds += (r.finishedAt - r.startedAt) / 1000;
     s.runs += 1;
     sums.set(key, s);
   }
   const rates = new Map<string, RateEstimate>();
-  for (const [key, s] of sums) rates.set(key, { env: s.env, kind: s.kind, unit: unitOf(s.kind), perSecond: s.units / s.seconds, source: 'measured', runs: s.runs });
+  for (const [key, s] of sums) rates.set(key, { env: s.env, kind: s.kind, method: s.method, unit: unitOf(s.kind), perSecond: s.units / s.seconds, source: 'measured', runs: s.runs });
   return rates;
 }
 
-function referenceRate(env: EnvId, kind: RunKind): RateEstimate | null {
+function referenceRate(env: EnvId, kind: RunKind, config: RunConfig): RateEstimate | null {
   const bare = BARE_ENV_STEPS_PER_SEC[env];
-  if (kind === 'expert' || kind === 'gail') return { env, kind, unit: 'env steps', perSecond: bare * LEARNING_SHARE, source: 'reference', runs: 0 };
+  const method = config.kind === 'expert' ? config.algorithm : kind;
+  const rate = (perSecond: number): RateEstimate => ({ env, kind, method, unit: 'env steps', perSecond, source: 'reference', runs: 0 });
+  // ARS is physics and a linear policy (its profile: 88% MuJoCo), on each of its threads.
+  if (config.kind === 'expert' && config.algorithm === 'ars') return rate(bare * config.ars.workers);
+  if (kind === 'expert' || kind === 'gail') return rate(bare * LEARNING_SHARE);
   // Sampling and evaluation are physics plus one policy forward per step (2% of GAIL's time in the profile).
-  if (kind === 'sample' || kind === 'eval') return { env, kind, unit: 'env steps', perSecond: bare, source: 'reference', runs: 0 };
+  if (kind === 'sample' || kind === 'eval') return rate(bare);
   return null;
 }
 
@@ -113,8 +120,8 @@ export function previewSweep(spec: SweepSpec, finishedRuns: RunRow[], concurrenc
   const measured = measuredRates(finishedRuns);
   const used = new Map<string, RateEstimate>();
   const preview: SweepPreviewRun[] = runs.map((r, index) => {
-    const key = `${r.env}|${r.kind}`;
-    const rate = measured.get(key) ?? referenceRate(r.env, r.kind);
+    const key = rateKey(r);
+    const rate = measured.get(key) ?? referenceRate(r.env, r.kind, r.config as RunConfig);
     if (rate) used.set(key, rate);
     const budget = budgetOf(r.config as RunConfig);
     return {
