@@ -11,6 +11,8 @@ import type { ProgressEvent } from '../../src/shared/progress';
 import type { RunConfigInput } from '../../src/shared/runConfigs';
 import type { PolicyFile } from '../../src/main/core/learn/policy';
 import { RunInterrupted } from '../../src/main/core/runs/runContext';
+import { runJob } from '../../src/main/core/runs/runJob';
+import { RunDirectory } from '../../src/main/core/runs/storage';
 import { runCli } from '../helpers/cli';
 import { recordRun, tempDir } from '../helpers/runs';
 
@@ -79,5 +81,49 @@ describe('ARS expert run', () => {
     expect(queued.status, queued.stderr).toBe(0);
     const shown = JSON.parse(runCli(['show', '1', '--home', home, '--json']).stdout) as { status: string; finalMean: number; summary: { details: { workers: number } } };
     expect(shown).toMatchObject({ status: 'succeeded', finalMean: one.summary.finalEval!.mean, summary: { details: { workers: 2 } } });
+  }, 120_000);
+
+  it('stops within an episode when asked mid-iteration, and the resumed run is the run that never stopped', async () => {
+    // An iteration of 300 falling Humanoid episodes (~7,500 steps) lasts seconds; the stop lands inside the first.
+    const humanoid = {
+      kind: 'expert',
+      algorithm: 'ars',
+      env: 'Humanoid-v5',
+      hiddenSizes: [],
+      seed: 1,
+      totalSteps: 12_000,
+      evalEvery: 0,
+      checkpointEvery: 100,
+      finalEvalEpisodes: 2,
+      ars: { directions: 150, topDirections: 75, noiseStd: 0.0075, rewardShift: 5, workers: 2 },
+    } satisfies RunConfigInput;
+    const whole = await recordRun(humanoid);
+    const dir = tempDir('ars-stop');
+    const controller = new AbortController();
+    const events: ProgressEvent[] = [];
+    const asked = { at: 0 };
+    const stopped = runJob(humanoid, {
+      storage: new RunDirectory(dir),
+      signal: controller.signal,
+      sink: {
+        emit(e) {
+          events.push(e);
+          if (e.type === 'started') setTimeout(() => ((asked.at = performance.now()), controller.abort()), 150);
+        },
+      },
+    });
+    await expect(stopped).rejects.toBeInstanceOf(RunInterrupted);
+    // One falling Humanoid episode is well under a second; a whole iteration would be several of them.
+    expect(performance.now() - asked.at).toBeLessThan(1_000);
+    // Stopped inside iteration 1: no iteration finished, and the checkpoint is the state it started from.
+    expect(metrics(events)).toHaveLength(0);
+    expect(events.filter((e) => e.type === 'checkpoint')).toMatchObject([{ iteration: 0, envSteps: 0 }]);
+    expect(metrics(whole.events).length).toBeGreaterThanOrEqual(2);
+    const resumed = await recordRun(humanoid, dir, { resume: true });
+    const strip = (rows: ReturnType<typeof metrics>) => rows.map((r) => ({ ...r, values: { ...r.values, envStepsPerSec: 0 } }));
+    const doneBefore = metrics(events).length;
+    expect(strip(metrics(resumed.events))).toEqual(strip(metrics(whole.events)).slice(doneBefore));
+    expect(resumed.summary.finalEval).toEqual(whole.summary.finalEval);
+    expect(readFileSync(join(dir, 'policy.json'), 'utf8')).toBe(readFileSync(join(whole.dir, 'policy.json'), 'utf8'));
   }, 120_000);
 });

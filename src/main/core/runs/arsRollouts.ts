@@ -1,11 +1,14 @@
 /**
- * The 2N episodes of one ARS iteration, on one thread or several. Rollout
- * 2k is direction k at θ + νδₖ, rollout 2k + 1 at θ − νδₖ; each starts from
- * a state the run drew in that order from its env stream, and writes its
- * returns, length and the moments of the states it visited into a slot of
- * its own in shared memory. Threads take rollouts from a shared counter and
- * the run merges the slots in rollout order, so which thread ran which never
- * shows in the numbers: any number of workers gives the same run.
+ * The 2N episodes of one ARS iteration, on worker threads. Rollout 2k is
+ * direction k at θ + νδₖ, rollout 2k + 1 at θ − νδₖ; each starts from a state
+ * the run drew in that order from its env stream, and writes its returns,
+ * length and the moments of the states it visited into a slot of its own in
+ * shared memory. Threads take rollouts from a shared counter and the run
+ * merges the slots in rollout order, so which thread ran which never shows in
+ * the numbers: any number of workers gives the same run. The run's own thread
+ * only waits, so a stop request reaches it mid-iteration: the workers finish
+ * the episode they are in and take no more (an iteration on Humanoid can last
+ * minutes; the queue's stop grace is 15 s).
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { GaussianPolicy } from '../learn/policy';
@@ -40,7 +43,7 @@ export class ArsBuffers {
   readonly results: Float64Array;
   /** Per rollout: the visited states' mean, Σ(x − mean)², then their count. */
   readonly moments: Float64Array;
-  /** The next rollout to take. */
+  /** [the next rollout to take, 1 when the iteration is to stop early]. */
   readonly next: Int32Array;
 
   constructor(
@@ -68,7 +71,7 @@ export class ArsBuffers {
   private static allocate(d: ArsBuffers['dims']): SharedArrayBuffer[] {
     const n = 2 * d.directions;
     const f64 = (count: number) => new SharedArrayBuffer(8 * count);
-    return [f64(d.params), f64(d.directions * d.params), f64(n * (d.nq + d.nv)), f64(2 * d.obsDim + 1), f64(n * RESULT_FIELDS), f64(n * (2 * d.obsDim + 1)), new SharedArrayBuffer(4)];
+    return [f64(d.params), f64(d.directions * d.params), f64(n * (d.nq + d.nv)), f64(2 * d.obsDim + 1), f64(n * RESULT_FIELDS), f64(n * (2 * d.obsDim + 1)), new SharedArrayBuffer(8)];
   }
 
   /** Rollout j's shifted return, true return and length. */
@@ -78,7 +81,7 @@ export class ArsBuffers {
   }
 }
 
-/** Rolls out whatever rollouts are left of the current iteration, on this thread. */
+/** On a worker thread: rolls out whatever rollouts are left of the current iteration. */
 class Roller {
   private readonly env: MujocoEnv;
   private readonly policy: GaussianPolicy;
@@ -106,15 +109,11 @@ class Roller {
     const { b } = this;
     const d = b.dims.obsDim;
     this.policy.obsNorm.setState({ mean: Array.from(b.norm.subarray(0, d)), var: Array.from(b.norm.subarray(d, 2 * d)), count: b.norm[2 * d] });
-    for (;;) {
+    while (Atomics.load(b.next, 1) === 0) {
       const j = Atomics.add(b.next, 0, 1);
       if (j >= b.rollouts) return;
       this.rollout(j);
     }
-  }
-
-  dispose(): void {
-    this.env.dispose();
   }
 
   private rollout(j: number): void {
@@ -161,21 +160,19 @@ interface WorkerData {
 
 type WorkerReply = { type: 'ready' } | { type: 'done' } | { type: 'error'; message: string };
 
-/** This thread and `workers − 1` worker threads, each with its own MuJoCo, sharing one iteration's rollouts. */
+/** `workers` threads, each with its own MuJoCo, sharing one iteration's rollouts. */
 export class ArsRolloutPool {
   private constructor(
-    private readonly local: Roller,
     private readonly threads: Worker[],
     private readonly b: ArsBuffers,
   ) {}
 
-  static async start(sim: SimModel, spec: ArsRolloutSpec, b: ArsBuffers, workers: number): Promise<ArsRolloutPool> {
+  static async start(spec: ArsRolloutSpec, b: ArsBuffers, workers: number): Promise<ArsRolloutPool> {
     const threads: Worker[] = [];
-    const pool = new ArsRolloutPool(new Roller(sim, spec, b), threads, b);
+    const pool = new ArsRolloutPool(threads, b);
     try {
-      for (let w = 1; w < Math.min(workers, b.rollouts); w++) {
-        const data: WorkerData = { role: WORKER_ROLE, spec, dims: b.dims, memory: b.memory };
-        const t = startWorker(data);
+      for (let w = 0; w < Math.min(workers, b.rollouts); w++) {
+        const t = startWorker({ role: WORKER_ROLE, spec, dims: b.dims, memory: b.memory });
         threads.push(t);
         await reply(t, 'ready');
       }
@@ -187,21 +184,33 @@ export class ArsRolloutPool {
   }
 
   get size(): number {
-    return this.threads.length + 1;
+    return this.threads.length;
   }
 
-  /** Runs all 2N rollouts of the iteration the buffers describe; resolves when every slot is written. */
-  async run(): Promise<void> {
-    Atomics.store(this.b.next, 0, 0);
-    const done = this.threads.map((t) => reply(t, 'done'));
-    for (const t of this.threads) t.postMessage('run');
-    this.local.work();
-    await Promise.all(done);
+  /**
+   * Runs the 2N rollouts the buffers describe. Resolves true when every slot
+   * is written, false when `signal` stopped the iteration first (the slots
+   * are then incomplete and the iteration must be run again).
+   */
+  async run(signal?: AbortSignal): Promise<boolean> {
+    const { next } = this.b;
+    Atomics.store(next, 0, 0);
+    Atomics.store(next, 1, 0);
+    const stop = () => Atomics.store(next, 1, 1);
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop);
+    try {
+      const done = this.threads.map((t) => reply(t, 'done'));
+      for (const t of this.threads) t.postMessage('run');
+      await Promise.all(done);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+    return Atomics.load(next, 1) === 0;
   }
 
   dispose(): void {
     for (const t of this.threads) void t.terminate();
-    this.local.dispose();
   }
 }
 

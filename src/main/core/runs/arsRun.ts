@@ -99,14 +99,16 @@ export async function runArs(c: ExpertConfig, ctx: RunContext): Promise<RunSumma
       envSteps = s.envSteps;
       resumedFrom = s.iteration;
     }
-    pool = await ArsRolloutPool.start(sim, { env: spec.id, hiddenSizes: c.hiddenSizes, clipActions: c.clipActions, rewardShift: a.rewardShift, noiseStd: a.noiseStd, directions: a.directions }, b, a.workers);
+    pool = await ArsRolloutPool.start({ env: spec.id, hiddenSizes: c.hiddenSizes, clipActions: c.clipActions, rewardShift: a.rewardShift, noiseStd: a.noiseStd, directions: a.directions }, b, a.workers);
     ctx.sink.emit({ type: 'started', kind: 'expert', env: spec.id, backend: ctx.backend, resumedFrom });
-    if (pool.size > 1) ctx.sink.emit({ type: 'log', level: 'info', message: `ARS rollouts on ${pool.size} threads` });
+    ctx.sink.emit({ type: 'log', level: 'info', message: `ARS rollouts on ${pool.size} ${pool.size === 1 ? 'thread' : 'threads'}` });
     const sessionStart = performance.now();
     const sessionSteps0 = envSteps;
 
     while (envSteps < c.totalSteps) {
       const stepsBefore = envSteps;
+      // Where the iteration starts from, for a stop request that arrives in the middle of it.
+      const before = { rng: rng.getState(), env: starts.getState() };
       // N directions and 2N start states, in rollout order; the normaliser stays frozen for the whole iteration.
       for (let i = 0; i < b.deltas.length; i++) b.deltas[i] = rng.normal();
       for (let j = 0; j < b.rollouts; j++) {
@@ -119,7 +121,13 @@ export async function runArs(c: ExpertConfig, ctx: RunContext): Promise<RunSumma
       b.norm.set(norm.mean, 0);
       b.norm.set(norm.var, spec.obsDim);
       b.norm[2 * spec.obsDim] = norm.count;
-      await pool.run();
+      if (!(await pool.run(ctx.signal))) {
+        // Stopped part-way: the checkpoint is the state this iteration started from, so a resume runs it again whole.
+        rng.setState(before.rng);
+        starts.setState(before.env);
+        checkpoint();
+        throw new RunInterrupted(iteration);
+      }
       // Each direction's two returns, the episodes and the states visited, merged in rollout order.
       for (let j = 0; j < b.rollouts; j++) {
         const r = b.result(j);
