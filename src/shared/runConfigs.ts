@@ -309,4 +309,9 @@ export type PpoSettingsConfig = z.infer<typeof ppoSettingsSchema>;
 export type ArsSettingsConfig = z.infer<typeof arsSettingsSchema>;
 export type DiscriminatorSettingsConfig = z.infer<typeof discriminatorSettingsSchema>;
 export type RunKind = RunConfig['kind'];
+
+/** Threads a run computes on: an ARS expert's rollout workers, else 1 (a cluster job asks for as many CPUs). */
+export function runThreads(config: RunConfig): number {
+  return config.kind === 'expert' && config.algorithm === 'ars' ? config.ars.workers : 1;
+}
 export const RUN_KINDS = ['expert', 'sample', 'bc', 'gail', 'eval'] as const satisfies readonly RunKind[];

@@ -115,6 +115,20 @@ function harness(executorSetting: unknown, slurm = fakeSlurm()) {
 }
 
 describe('SlurmExecutor against fake Slurm commands', () => {
+  it('asks for a CPU per thread of a run that computes on several (an ARS expert\'s workers)', async () => {
+    const h = harness(setting);
+    h.executor.start({ ...h.message, config: { kind: 'expert', algorithm: 'ars', ars: { workers: 4 } } }, h.callbacks);
+    await h.placementOf('100');
+    expect(h.slurm.sbatchArgs(100)).toContain('--cpus-per-task=4');
+    expect(h.slurm.sbatchArgs(100)).not.toContain('--cpus-per-task=1');
+    h.executor.dispose?.();
+    const plain = harness(setting);
+    plain.executor.start(plain.message, plain.callbacks);
+    await plain.placementOf('100');
+    expect(plain.slurm.sbatchArgs(100)).toContain('--cpus-per-task=1');
+    plain.executor.dispose?.();
+  });
+
   it('submits a run Slurm stopped again, from the stored resume point, until the cause has used its resubmissions', async () => {
     const h = harness({ ...setting, resubmit: { preemption: 1, nodeFailure: 1, timeLimit: 0 } });
     h.executor.start(h.message, h.callbacks);

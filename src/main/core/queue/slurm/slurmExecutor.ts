@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { ImlabError } from '../../../../shared/errors';
 import { slurmExecutorSchema, type ExecutorSetting, type RunPlacement, type SlurmExecutorSetting } from '../../../../shared/executors';
 import { parseRef } from '../../../../shared/refs';
+import { runThreads, type RunConfig } from '../../../../shared/runConfigs';
 import type { DataHome } from '../../home';
 import { newestMtime } from '../../newestMtime';
 import type { JobLine } from '../../runs/jobProcess';
@@ -227,7 +228,8 @@ export class SlurmExecutor implements RunExecutor {
         `--chdir=${message.dir}`,
         // This side resubmits (counted, from a stored checkpoint); before extraArgs, so a --requeue there wins.
         '--no-requeue',
-        ...this.resourceArgs(job.setting),
+        // A run on several threads (an ARS expert's workers) gets a CPU for each.
+        ...this.resourceArgs({ ...job.setting, cpusPerTask: Math.max(job.setting.cpusPerTask, runThreads(message.config as RunConfig)) }),
         this.jobScript,
         ...this.command,
         startFile,
