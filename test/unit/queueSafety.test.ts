@@ -5,7 +5,8 @@
  * sweep never lists a combination twice, and a config's references are
  * checked when it is queued, without echoing what a file contains.
  * Runs execute in a fake executor: experts succeed at once, a run named
- * "fails" fails, anything else runs until it is stopped.
+ * "fails" fails, anything else (an expert named "stays" too) runs until it
+ * is stopped. The local concurrency counts an ARS run's threads.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +41,7 @@ class FakeExecutor implements RunExecutor {
         cb.onExit(code, signal);
       });
     if (config.name === 'fails') exit(1, null);
-    else if (config.kind === 'expert') {
+    else if (config.kind === 'expert' && config.name !== 'stays') {
       const summary: RunSummary = { done: true, kind: config.kind, env: config.env, finalEval: null, envSteps: 0, envStepsPerSec: 0, backend: 'js', wallSeconds: 0, artifacts: {} };
       setImmediate(() => cb.onMessage({ type: 'event', event: { type: 'done', summary } }));
       exit(0, null);
@@ -97,6 +98,49 @@ describe('resuming a cancelled upstream run', () => {
     expect(await statusOf(c, dependent)).toBe('blocked');
     await c.api.resumeRun({ id: b });
     expect(await statusOf(c, dependent)).toBe('queued');
+  });
+});
+
+describe('the local concurrency', () => {
+  const staying = (extra: Record<string, unknown> = {}) => ({ ...expert('stays'), ...extra });
+  const ars = (workers: number) => staying({ algorithm: 'ars', hiddenSizes: [], ars: { workers } });
+  const started = (c: Coordinator & { executor: FakeExecutor }) => c.executor.started.map((m) => (m.config as { algorithm: string }).algorithm);
+
+  it('counts an ARS run\'s threads: with 2 slots, a 2-thread ARS run runs alone, and runs behind it wait for it', async () => {
+    const c = await coordinator();
+    await c.api.pauseQueue({});
+    const wide = (await c.api.queueRun({ config: ars(2), priority: 5 })).id;
+    const narrow = [(await c.api.queueRun({ config: staying() })).id, (await c.api.queueRun({ config: staying() })).id];
+    await c.api.resumeQueue({});
+    await waitFor(async () => (await statusOf(c, wide)) === 'running', 20_000, 'the ARS run to start');
+    await new Promise((r) => setTimeout(r, 300));
+    for (const id of narrow) expect(await statusOf(c, id)).toBe('queued');
+    await c.api.cancelRun({ id: wide });
+    for (const id of narrow) await waitFor(async () => (await statusOf(c, id)) === 'running', 20_000, `run ${id} to start`);
+    expect(started(c)).toEqual(['ars', 'trpo', 'trpo']);
+  });
+
+  it('keeps a free slot for a wide run ahead in the queue rather than giving it to a narrow one behind it', async () => {
+    const c = await coordinator();
+    await c.api.pauseQueue({});
+    const first = (await c.api.queueRun({ config: staying(), priority: 9 })).id;
+    const wide = (await c.api.queueRun({ config: ars(2), priority: 5 })).id;
+    const behind = (await c.api.queueRun({ config: staying(), priority: 1 })).id;
+    await c.api.resumeQueue({});
+    await waitFor(async () => (await statusOf(c, first)) === 'running', 20_000, 'the first run to start');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await statusOf(c, wide)).toBe('queued');
+    expect(await statusOf(c, behind)).toBe('queued');
+    await c.api.cancelRun({ id: first });
+    await waitFor(async () => (await statusOf(c, wide)) === 'running', 20_000, 'the ARS run to start');
+    expect(await statusOf(c, behind)).toBe('queued');
+    // Wider than the whole pool: it still runs, alone.
+    await c.api.cancelRun({ id: wide });
+    await waitFor(async () => (await statusOf(c, behind)) === 'running', 20_000, 'the last run to start');
+    const widest = (await c.api.queueRun({ config: ars(3), priority: 9 })).id;
+    await c.api.cancelRun({ id: behind });
+    await waitFor(async () => (await statusOf(c, widest)) === 'running', 20_000, 'the 3-thread run to start');
+    expect(started(c)).toEqual(['trpo', 'ars', 'trpo', 'ars']);
   });
 });
 

@@ -13,6 +13,7 @@ import { DEFAULT_EXECUTOR, type ExecutorSetting } from '../../../shared/executor
 import { ImlabError } from '../../../shared/errors';
 import { configRefs, formatRef } from '../../../shared/refs';
 import type { ProgressEvent, RunSummary } from '../../../shared/progress';
+import { runThreads, type RunConfig } from '../../../shared/runConfigs';
 import { FINISHED_STATUSES, type RunRow, type RunStatus } from '../../../shared/runs';
 import { sweepSpecSchema, type SweepSpecInput } from '../../../shared/sweeps';
 import { parseInput } from '../../../shared/validate';
@@ -46,6 +47,8 @@ interface Active {
   summary?: RunSummary;
   /** Which executor's slots it takes. */
   pool: ExecutorSetting['kind'];
+  /** How many of them: a local run's threads (an ARS expert's workers), one Slurm job. */
+  slots: number;
   artifacts: Set<string>;
   exited: Promise<void>;
 }
@@ -318,15 +321,26 @@ export class RunQueue {
     const { paused, concurrency } = this.state;
     if (paused) return;
     const used = new Map<string, number>();
-    for (const a of this.active.values()) used.set(a.pool, (used.get(a.pool) ?? 0) + 1);
+    for (const a of this.active.values()) used.set(a.pool, (used.get(a.pool) ?? 0) + a.slots);
     const limits = new Map<string, number>();
+    /** Pools whose next run waits for more free slots: runs behind it do not take them first. */
+    const waiting = new Set<string>();
     // Enough candidates that a full pool (local) does not hide runs another pool (Slurm) could take.
     for (const run of this.store.runnable(concurrency + 1000)) {
       if (this.active.has(run.id)) continue;
       const setting = this.executorOf(run.id);
+      if (waiting.has(setting.kind)) continue;
       if (!limits.has(setting.kind)) limits.set(setting.kind, this.executor.slots?.(setting) ?? concurrency);
-      if ((used.get(setting.kind) ?? 0) >= limits.get(setting.kind)!) continue;
-      used.set(setting.kind, (used.get(setting.kind) ?? 0) + 1);
+      const inUse = used.get(setting.kind) ?? 0;
+      const limit = limits.get(setting.kind)!;
+      if (inUse >= limit) continue;
+      const slots = slotsOf(setting, this.store.runConfig(run.id));
+      // A run wider than the whole pool still runs, alone.
+      if (inUse > 0 && inUse + slots > limit) {
+        waiting.add(setting.kind);
+        continue;
+      }
+      used.set(setting.kind, inUse + slots);
       this.launch(run);
     }
   }
@@ -356,7 +370,7 @@ export class RunQueue {
     const setting = this.executorOf(run.id);
     let resolveExit!: () => void;
     const exited = new Promise<void>((r) => (resolveExit = r));
-    const entry: Active = { handle: undefined as unknown as RunHandle, cancelRequested: false, stopRequested: false, artifacts: new Set(), exited, pool: setting.kind };
+    const entry: Active = { handle: undefined as unknown as RunHandle, cancelRequested: false, stopRequested: false, artifacts: new Set(), exited, pool: setting.kind, slots: slotsOf(setting, config) };
     this.active.set(run.id, entry);
     const handle = begin(
       { type: 'start', config, dir: this.store.runDir(run.id)!, dbPath: this.home.dbPath, resumeAtMost: this.store.lastStoredStep(run.id), runId: run.id, executor: setting },
@@ -605,4 +619,9 @@ async function stopOrphan(p: { pid: number; identity: ProcessIdentity | null }):
   }
   for (let i = 0; i < 100 && same(); i++) await delay(100);
   if (same()) process.kill(p.pid, 'SIGKILL');
+}
+
+/** Slots a run takes in its executor's pool: locally its threads (the concurrency counts cores), on Slurm one job (its CPUs are Slurm's to place). */
+function slotsOf(setting: ExecutorSetting, config: unknown): number {
+  return setting.kind === 'local' ? runThreads(config as RunConfig) : 1;
 }
