@@ -14,6 +14,15 @@ describe('sweep wall-time estimate', () => {
     expect(simulateWallTime(durations, deps, 64)).toBe(17);
   });
 
+  it('gives a run on several threads as many slots, holding back the runs behind it until they are free', () => {
+    // A 2-thread expert(10) beside two 1-thread chains: with 2 slots the expert runs alone.
+    expect(simulateWallTime([10, 3, 3], [[], [], []], 2, [2, 1, 1])).toBe(13);
+    // Behind a running 1-slot run, the 2-slot run waits and so does the 1-slot run after it.
+    expect(simulateWallTime([4, 10, 1], [[], [], []], 2, [1, 2, 1])).toBe(15);
+    // Wider than the limit: alone.
+    expect(simulateWallTime([5, 5], [[], []], 2, [3, 1])).toBe(10);
+  });
+
   it('fills free slots with independent runs while others wait', () => {
     // Two envs: a long chain and a short one; with two slots the short chain runs beside the long one.
     const durations = [10, 10, 1, 1];

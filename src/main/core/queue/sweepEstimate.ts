@@ -8,7 +8,7 @@
  */
 import type { RateEstimate, SweepPreview, SweepPreviewRun } from '../../../shared/configSchemas';
 import { ENV_SPECS, type EnvId } from '../../../shared/envCatalog';
-import type { RunConfig, RunKind } from '../../../shared/runConfigs';
+import { runThreads, type RunConfig, type RunKind } from '../../../shared/runConfigs';
 import type { RunRow } from '../../../shared/runs';
 import type { SweepSpec } from '../../../shared/sweeps';
 import type { NewRun } from '../store/store';
@@ -92,19 +92,27 @@ function referenceRate(env: EnvId, kind: RunKind, config: RunConfig): RateEstima
   return null;
 }
 
-/** Earliest finish of every run when at most `concurrency` run at once and each starts, in order, once its dependencies are done. */
-export function simulateWallTime(durations: number[], dependsOn: number[][], concurrency: number): number {
+/**
+ * Earliest finish of every run when each starts, in order, once its
+ * dependencies are done and its slots (threads; 1 unless given) fit in
+ * `concurrency`, as the queue schedules: a run that waits for slots holds
+ * back the runs behind it, and one wider than the limit runs alone.
+ */
+export function simulateWallTime(durations: number[], dependsOn: number[][], concurrency: number, slots: number[] = durations.map(() => 1)): number {
   const finish = new Array<number>(durations.length).fill(Infinity);
   const started = new Array<boolean>(durations.length).fill(false);
   let running: number[] = [];
   let now = 0;
   let left = durations.length;
   while (left > 0) {
-    for (let i = 0; i < durations.length && running.length < concurrency; i++) {
+    let used = running.reduce((a, i) => a + slots[i], 0);
+    for (let i = 0; i < durations.length && used < concurrency; i++) {
       if (started[i] || !dependsOn[i].every((d) => finish[d] <= now)) continue;
+      if (used > 0 && used + slots[i] > concurrency) break;
       started[i] = true;
       finish[i] = now + durations[i];
       running.push(i);
+      used += slots[i];
     }
     if (running.length === 0) break;
     now = Math.min(...running.map((i) => finish[i]));
@@ -143,7 +151,12 @@ export function previewSweep(spec: SweepSpec, finishedRuns: RunRow[], concurrenc
     runs: preview,
     envSteps: preview.reduce((a, r) => a + r.envSteps, 0),
     serialSeconds: durations.reduce((a, b) => a + b, 0),
-    wallSeconds: simulateWallTime(durations, preview.map((r) => r.dependsOn), concurrency),
+    wallSeconds: simulateWallTime(
+      durations,
+      preview.map((r) => r.dependsOn),
+      concurrency,
+      runs.map((r) => runThreads(r.config as RunConfig)),
+    ),
     concurrency,
     unestimated: preview.filter((r) => r.seconds === null).length,
     rates: [...used.values()],
